@@ -1,0 +1,27 @@
+/**
+ * What the main stack exports for members: the main stack passes resource outputs, a member stack
+ * reads the same shape through a StackReference. Optional parts exist only when that capability is on.
+ */
+export interface HubOutputs {
+    organizationId: string;
+    mainAccountId: string;
+    partition: string;
+    homeRegion: string;
+    regions: string[];
+    goldenAmi?: {
+        publisherRoleArn: string;
+        parameterPrefix: string;
+        targetRoleName: string;
+    };
+}
+
+/** Reads one capability's part of the hub outputs, failing clearly when the main stack has it off. */
+export function hubPart<K extends "goldenAmi">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
+    const value = hub[part];
+    if (value === undefined) {
+        throw new Error(
+            `the main stack exports no "${part}" outputs: turn ${part}.enabled on in the main stack before enabling it in a member`,
+        );
+    }
+    return value as NonNullable<HubOutputs[K]>;
+}

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { FeatureName } from "../stacks/config/features";
+import type { HubOutputs } from "./hub";
+
+export interface MemberAccountArgs {
+    accountId: string;
+    /** Short name, used in child resource names. */
+    accountName: string;
+    /** Regions this account gets regional resources in; the first is its home region. */
+    regions: string[];
+    /** Which capabilities this account gets. Known at program time, so the resource graph is static. */
+    features: Readonly<Record<FeatureName, boolean>>;
+    /** The hub's outputs: resource outputs in the main stack, a StackReference output in a member stack. */
+    hub: pulumi.Input<HubOutputs>;
+}
+
+/**
+ * Everything one member account gets. The caller passes the account's provider in `opts.provider`
+ * (hub mode: a provider assuming a role; spoke mode: the member's own credentials); every child inherits it.
+ */
+export class MemberAccount extends pulumi.ComponentResource {
+    readonly accountId: string;
+    readonly regions: readonly string[];
+
+    constructor(name: string, args: MemberAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("multi-account-ops:member:MemberAccount", name, {}, opts);
+        this.accountId = args.accountId;
+        this.regions = args.regions;
+        this.registerOutputs({ accountId: args.accountId, regions: args.regions });
+    }
+}

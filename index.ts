@@ -1,0 +1,8 @@
+import { readStackConfig } from "./stacks/config/load";
+import { runMainStack } from "./stacks/main";
+import { runMemberStack } from "./stacks/member";
+
+// Validation throws before any resource is registered, listing every config problem at once.
+const config = readStackConfig();
+
+export = config.stackRole === "main" ? runMainStack(config) : runMemberStack(config);

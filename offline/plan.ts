@@ -1,0 +1,47 @@
+import * as path from "node:path";
+import { runUnderMocks, type ProgramRun } from "./recorder";
+import { readStackFile, stackFilePath } from "./stackFiles";
+
+export interface StackPlan {
+    stack: string;
+    run: ProgramRun;
+    /** Account ID to a label: "main account", or `member "dev"`. */
+    accountLabels: Map<string, string>;
+}
+
+export const projectRoot = path.resolve(__dirname, "..");
+
+function labels(values: Record<string, unknown>): Map<string, string> {
+    const result = new Map<string, string>();
+    if (typeof values.mainAccountId === "string") result.set(values.mainAccountId, "main account");
+    if (typeof values.accountId === "string") result.set(values.accountId, `member "${String(values.name)}"`);
+    for (const member of Array.isArray(values.members) ? (values.members as { accountId?: unknown; name?: unknown }[]) : []) {
+        if (typeof member.accountId === "string") result.set(member.accountId, `member "${String(member.name)}"`);
+    }
+    return result;
+}
+
+/**
+ * Runs the real program for one stack under mocks, with that stack's Pulumi.<stack>.yaml. A member
+ * stack's StackReference is answered with the outputs of the main stack's own offline plan.
+ */
+export async function planStack(stack: string, root = projectRoot, stackFile = stackFilePath(root, stack)): Promise<StackPlan> {
+    const file = readStackFile(stackFile);
+    const accountLabels = labels(file.values);
+    let mainOutputs: Record<string, unknown> | undefined;
+    const mainStack = file.values.mainStack;
+    if (file.values.stackRole === "member" && typeof mainStack === "string") {
+        const mainPlan = await planStack(mainStack.split("/").pop() ?? mainStack, root);
+        mainOutputs = mainPlan.run.outputs;
+        for (const [account, label] of mainPlan.accountLabels) if (!accountLabels.has(account)) accountLabels.set(account, label);
+    }
+    const run = await runUnderMocks({
+        stack,
+        config: file.config,
+        secretKeys: file.secretKeys,
+        ambientAccount:
+            typeof file.values.mainAccountId === "string" ? file.values.mainAccountId : (file.values.accountId as string | undefined),
+        stackOutputs: (name) => (name === mainStack ? mainOutputs : undefined),
+    });
+    return { stack, run, accountLabels };
+}

@@ -1,0 +1,230 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { partitionOf } from "../components/arns";
+import { isGlobalType, mockState } from "./mockState";
+
+/** One resource the program registered under mocks, with the account and region it lands in. */
+export interface Registration {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | undefined;
+    custom: boolean;
+    /** `urn::id` of the provider that creates it, for custom resources. */
+    provider: string | undefined;
+    /** The account whose provider creates it (`allowedAccountIds` of that provider). */
+    account: string | undefined;
+    /** `region` input, else the provider's region; `global` for IAM and other global services. */
+    region: string | undefined;
+    inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+    registrations: Registration[];
+    /** The program's stack outputs, fully resolved. */
+    outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    project?: string;
+    stack: string;
+    /** Namespaced config (`multi-account-ops:members`), values as Pulumi passes them: strings, JSON for objects. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Answers StackReferences by their `name` input. */
+    stackOutputs?: (stackName: string) => Record<string, unknown> | undefined;
+    /** Account used where no explicit provider is set (the ambient credentials). */
+    ambientAccount?: string;
+    /** Loads the program; the default is the project's index.ts. */
+    program?: () => Promise<unknown>;
+}
+
+interface ProviderFacts {
+    account: string | undefined;
+    region: string | undefined;
+}
+
+function firstOf(value: unknown): string | undefined {
+    const list = typeof value === "string" && value.startsWith("[") ? (JSON.parse(value) as unknown) : value;
+    return Array.isArray(list) && typeof list[0] === "string" ? list[0] : undefined;
+}
+
+/** Provider configuration reaches the engine JSON-encoded; decode it so plans show plain values. */
+function decodeProviderInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(inputs).map(([key, value]) => {
+            if (typeof value !== "string") return [key, value];
+            try {
+                return [key, JSON.parse(value) as unknown];
+            } catch {
+                return [key, value];
+            }
+        }),
+    );
+}
+
+/** Minimal view of the gRPC requests the mock monitor receives. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getCustom(): boolean;
+    getObject(): Parameters<typeof deserializeProperties>[0];
+}
+interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
+    getProperties(): Parameters<typeof deserializeProperties>[0];
+}
+interface UrnResponse {
+    getUrn(): string;
+    getId?(): string;
+}
+type Callback = (err: unknown, response: UrnResponse | undefined) => void;
+
+/** The stock mock monitor, recording each registration with its parent and URN. */
+class RecordingMonitor extends MockMonitor {
+    readonly registrations: Registration[] = [];
+
+    constructor(
+        mocks: pulumi.runtime.Mocks,
+        private readonly facts: (provider: string | undefined, type: string, inputs: Record<string, unknown>) => ProviderFacts,
+        private readonly onProvider: (reference: string, facts: ProviderFacts) => void,
+    ) {
+        super(mocks);
+    }
+
+    private record(req: RegisterRequest | ReadRequest, response: UrnResponse, custom: boolean, rawInputs: Record<string, unknown>): void {
+        const type = req.getType();
+        const inputs = type.startsWith("pulumi:providers:") ? decodeProviderInputs(rawInputs) : rawInputs;
+        const provider = req.getProvider() || undefined;
+        const facts = this.facts(provider, type, inputs);
+        const urn = response.getUrn();
+        // Dependents register only after this callback, so their provider is known by then.
+        if (type.startsWith("pulumi:providers:")) this.onProvider(`${urn}::${response.getId?.() ?? ""}`, facts);
+        this.registrations.push({
+            urn,
+            type,
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            custom,
+            provider,
+            inputs,
+            ...facts,
+        });
+    }
+
+    override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+        await super.registerResource(req, (err: unknown, response: UrnResponse | undefined) => {
+            if (!err && response) this.record(req, response, req.getCustom(), deserializeProperties(req.getObject()));
+            callback(err, response);
+        });
+    }
+
+    override async readResource(req: ReadRequest, callback: Callback): Promise<void> {
+        await super.readResource(req, (err: unknown, response: UrnResponse | undefined) => {
+            if (!err && response) this.record(req, response, true, deserializeProperties(req.getProperties()));
+            callback(err, response);
+        });
+    }
+}
+
+/** Drops this project's modules from the require cache so the program runs afresh. */
+function forgetProjectModules(projectRoot: string): void {
+    for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(projectRoot) && !key.includes("node_modules")) delete require.cache[key];
+    }
+}
+
+const projectRoot = path.resolve(__dirname, "..");
+
+async function settle(value: unknown): Promise<unknown> {
+    return new Promise((resolve) => {
+        (pulumi.output(value as object) as pulumi.Output<unknown>).apply((resolved) => {
+            resolve(resolved);
+            return resolved;
+        });
+    });
+}
+
+interface RpcRuntime {
+    waitForRPCs?: () => Promise<void>;
+}
+
+/**
+ * Runs the real program under Pulumi's runtime mocks and records every registration. Used by the
+ * tests and by the offline plan, so both see exactly what the program registers.
+ */
+export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
+    const providers = new Map<string, ProviderFacts>();
+    const ambient: ProviderFacts = { account: options.ambientAccount, region: undefined };
+    const project = options.project ?? "multi-account-ops";
+    const homeRegion: string | undefined = options.config[`${project}:homeRegion`];
+
+    const facts = (provider: string | undefined, type: string, inputs: Record<string, unknown>): ProviderFacts => {
+        if (type.startsWith("pulumi:providers:")) {
+            return {
+                account: firstOf(inputs.allowedAccountIds) ?? ambient.account,
+                region: typeof inputs.region === "string" ? inputs.region : homeRegion,
+            };
+        }
+        const base = (provider && providers.get(provider)) || ambient;
+        const account = typeof inputs.accountId === "string" && !provider ? inputs.accountId : base.account;
+        const region = isGlobalType(type) ? "global" : typeof inputs.region === "string" ? inputs.region : (base.region ?? homeRegion);
+        return { account, region };
+    };
+
+    const mocks: pulumi.runtime.Mocks = {
+        newResource(args) {
+            const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+            if (args.type === "pulumi:pulumi:StackReference") {
+                const name = String(inputs.name);
+                const outputs = options.stackOutputs?.(name);
+                if (!outputs) throw new Error(`offline plan: no outputs are known for stack reference "${name}"`);
+                return { id: name, state: { name, outputs, secretOutputNames: [] } };
+            }
+            const f = facts(args.provider, args.type, inputs);
+            const result = mockState({
+                type: args.type,
+                name: args.name,
+                inputs,
+                partition: partitionOf(f.region && f.region !== "global" ? f.region : (homeRegion ?? "us-east-1")),
+                ...f,
+            });
+            return result;
+        },
+        call(args) {
+            const f = (args.provider && providers.get(args.provider)) || ambient;
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return {
+                        accountId: f.account ?? "000000000000",
+                        arn: `arn:aws:sts::${f.account}:assumed-role/offline/plan`,
+                        userId: "offline",
+                    };
+                case "aws:index/getRegion:getRegion":
+                    return { name: f.region ?? homeRegion, region: f.region ?? homeRegion };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: partitionOf(f.region ?? homeRegion ?? "us-east-1"), dnsSuffix: "amazonaws.com" };
+                default:
+                    return {};
+            }
+        },
+    };
+
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+    await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+    const monitor = new RecordingMonitor(mocks, facts, (reference, providerFacts) => providers.set(reference, providerFacts));
+    pulumi.runtime.setMockOptions(monitor, project, options.stack, false);
+
+    forgetProjectModules(projectRoot);
+    const loaded = (await (options.program ?? (() => import("../index")))()) as Record<string, unknown>;
+    const exported = "default" in loaded && loaded.default !== undefined ? (loaded.default as Record<string, unknown>) : loaded;
+    const outputs = (await settle(exported)) as Record<string, unknown>;
+    const runtime = pulumi.runtime as unknown as RpcRuntime;
+    if (typeof runtime.waitForRPCs !== "function")
+        throw new Error("@pulumi/pulumi no longer exposes waitForRPCs; the offline recorder needs updating");
+    await runtime.waitForRPCs();
+    return { registrations: monitor.registrations, outputs };
+}

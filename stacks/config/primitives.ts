@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { Region } from "@pulumi/aws/types/enums";
+
+/** Every region pulumi-aws knows; a typo such as `ap-northeast-9` fails validation instead of a deploy. */
+export const knownRegions: readonly string[] = Object.values(Region);
+
+export const accountId = z.string().regex(/^\d{12}$/, "is not a 12-digit account ID");
+
+export const region = z.string().refine((value) => knownRegions.includes(value), { message: "is not a known AWS region" });
+
+export const organizationId = z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, "is not an organization ID (o- and 10 to 32 lowercase letters or digits)");
+
+export const organizationalUnitId = z
+    .string()
+    .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, "is not an organizational unit ID (ou-xxxx-xxxxxxxx)");
+
+export const iamRoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, "is not a valid IAM role name");
+
+/** Short names end up in resource names, so keep them DNS- and IAM-safe. */
+export const shortName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, "is not a short name (lowercase letter, then up to 23 of a-z 0-9 -)");
+
+export const parameterPath = z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/, "is not an SSM parameter path such as /ec2-imagebuilder/latest");
+
+export const scheduleExpression = z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, "is not a rate(...) or cron(...) expression");
+
+/** What the offline plan puts in place of a `secure:` value it cannot decrypt. */
+export const secretPlaceholder = "[secret]";
+
+/** Email addresses are often kept as secrets, so the offline plan's placeholder passes here. */
+export const email = z
+    .string()
+    .refine((value) => value === secretPlaceholder || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value), { message: "is not an email address" });
+
+export const retentionDays = z
+    .number()
+    .int()
+    .refine(
+        (days) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(days),
+        {
+            message: "is not a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, ... days)",
+        },
+    );

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { featureSchemas, memberFeatureOverrides } from "./features";
+import { accountId, iamRoleName, organizationId, region, shortName } from "./primitives";
+
+export const memberAccountSchema = z.strictObject({
+    accountId,
+    name: shortName,
+    /** The role the hub's provider assumes in this member (issue 6 replaces it with the deploy role). */
+    hubRoleName: iamRoleName.default("OrganizationAccountAccessRole"),
+    /** Replaces the stack's regions for this one account. */
+    regions: z.array(region).min(1).optional(),
+    features: memberFeatureOverrides.prefault({}),
+});
+
+const tags = z.record(z.string(), z.string()).default({});
+
+export const mainStackSchema = z.strictObject({
+    stackRole: z.literal("main"),
+    organizationId,
+    mainAccountId: accountId,
+    homeRegion: region,
+    extraRegions: z.array(region).default([]),
+    members: z.array(memberAccountSchema).min(1, "must list at least one member account"),
+    defaultTags: tags,
+    ...featureSchemas,
+});
+
+export const memberStackSchema = z.strictObject({
+    stackRole: z.literal("member"),
+    accountId,
+    name: shortName,
+    /** The main stack's fully qualified name (`org/multi-account-ops/main`), read with a StackReference. */
+    mainStack: z.string().regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "is not a stack name such as org/multi-account-ops/main"),
+    homeRegion: region,
+    extraRegions: z.array(region).default([]),
+    defaultTags: tags,
+    features: memberFeatureOverrides.prefault({}),
+});
+
+export type MemberAccountConfig = z.output<typeof memberAccountSchema>;
+export type MainStackConfig = z.output<typeof mainStackSchema> & { readonly secretKeys: ReadonlySet<string> };
+export type MemberStackConfig = z.output<typeof memberStackSchema> & { readonly secretKeys: ReadonlySet<string> };
+export type StackConfig = MainStackConfig | MemberStackConfig;

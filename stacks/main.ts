@@ -1,0 +1,47 @@
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf, roleArn } from "../components/arns";
+import type { HubOutputs } from "../components/hub";
+import { MemberAccount } from "../components/memberAccount";
+import type { MainStackConfig } from "./config/schema";
+import { memberFeatures, stackRegions } from "./config/resolve";
+import { AccountProviders } from "./providers";
+
+export interface MainStackOutputs {
+    hub: pulumi.Output<HubOutputs>;
+    members: { accountId: string; name: string; regions: string[]; providerRoleArn: string }[];
+}
+
+/** Hub mode: the main account with the ambient (deployer) credentials, each member through one provider that assumes a role. */
+export function runMainStack(config: MainStackConfig): MainStackOutputs {
+    const partition = partitionOf(config.homeRegion);
+    const regions = stackRegions(config);
+    const providers = new AccountProviders({ stack: pulumi.getStack(), homeRegion: config.homeRegion, extraTags: config.defaultTags });
+    providers.forAccount(config.mainAccountId);
+
+    const hub: pulumi.Output<HubOutputs> = pulumi.output({
+        organizationId: config.organizationId,
+        mainAccountId: config.mainAccountId,
+        partition,
+        homeRegion: config.homeRegion,
+        regions,
+    });
+
+    const members = config.members.map((member) => {
+        const providerRoleArn = roleArn(partition, member.accountId, member.hubRoleName);
+        const memberRegions = member.regions ?? regions;
+        new MemberAccount(
+            member.name,
+            {
+                accountId: member.accountId,
+                accountName: member.name,
+                regions: memberRegions,
+                features: memberFeatures(config, member),
+                hub,
+            },
+            { provider: providers.forAccount(member.accountId, providerRoleArn) },
+        );
+        return { accountId: member.accountId, name: member.name, regions: memberRegions, providerRoleArn };
+    });
+
+    return { hub, members };
+}

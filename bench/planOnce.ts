@@ -5,7 +5,8 @@ import { readStackFile } from "../offline/stackFiles";
 
 async function main(): Promise<void> {
     const members = Number(process.argv[2]);
-    if (!Number.isInteger(members) || members < 1) throw new Error(`member count ${JSON.stringify(process.argv[2])} is not a positive integer`);
+    if (!Number.isInteger(members) || members < 1)
+        throw new Error(`member count ${JSON.stringify(process.argv[2])} is not a positive integer`);
     const example = readStackFile(path.resolve(__dirname, "..", "Pulumi.main.yaml"));
     const config = {
         ...example.config,

@@ -17,20 +17,28 @@ interface Sample {
 }
 
 function measure(members: number): Sample {
-    const output = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "planOnce.ts"), String(members)], {
-        cwd: root,
-        encoding: "utf8",
-        maxBuffer: 16 * 1024 * 1024,
-    });
+    const output = execFileSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(__dirname, "planOnce.ts"), String(members)],
+        {
+            cwd: root,
+            encoding: "utf8",
+            maxBuffer: 16 * 1024 * 1024,
+        },
+    );
     return JSON.parse(output.trim().split("\n").pop() ?? "{}") as Sample;
 }
 
 const samples = sizes.map(measure);
 console.log("members  resources  wall ms  peak heap MB");
 for (const s of samples) {
-    console.log(`${String(s.members).padStart(7)}  ${String(s.resources).padStart(9)}  ${s.wallMs.toFixed(0).padStart(7)}  ${s.peakHeapMb.toFixed(1).padStart(12)}`);
+    console.log(
+        `${String(s.members).padStart(7)}  ${String(s.resources).padStart(9)}  ${s.wallMs.toFixed(0).padStart(7)}  ${s.peakHeapMb.toFixed(1).padStart(12)}`,
+    );
 }
 const [, hundred, fiveHundred] = samples;
 const timeRatio = fiveHundred.wallMs / hundred.wallMs;
 const heapRatio = fiveHundred.peakHeapMb / hundred.peakHeapMb;
-console.log(`growth 100 -> 500 members (5x the accounts): wall time ${timeRatio.toFixed(2)}x, peak heap ${heapRatio.toFixed(2)}x (target <= 6x)`);
+console.log(
+    `growth 100 -> 500 members (5x the accounts): wall time ${timeRatio.toFixed(2)}x, peak heap ${heapRatio.toFixed(2)}x (target <= 6x)`,
+);

@@ -89,6 +89,7 @@ const env = {
     AWS_SESSION_TOKEN: "",
     AWS_REGION: "us-east-1",
     AWS_DEFAULT_REGION: "us-east-1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     AWS_PROFILE: "",
     AWS_CONFIG_FILE: "/dev/null",
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * What the main stack exports for members: the main stack passes resource outputs, a member stack
  * reads the same shape through a StackReference. Optional parts exist only when that capability is on.
@@ -12,8 +14,13 @@ export interface HubOutputs {
         publisherRoleArn: string;
         parameterPrefix: string;
         targetRoleName: string;
+        imageTopicArn: string;
     };
 }
+
+/** One capability's hub outputs as the main stack builds them: each field may still be an Output. */
+export type HubPartInputs<K extends keyof HubOutputs> =
+    { [P in keyof NonNullable<HubOutputs[K]>]: pulumi.Input<NonNullable<HubOutputs[K]>[P]> } | undefined;
 
 /** Reads one capability's part of the hub outputs, failing clearly when the main stack has it off. */
 export function hubPart<K extends "goldenAmi">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {

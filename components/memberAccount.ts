@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FeatureName } from "../stacks/config/features";
-import type { HubOutputs } from "./hub";
+import { partitionOf } from "./arns";
+import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
+import { hubPart, type HubOutputs } from "./hub";
 
 export interface MemberAccountArgs {
     accountId: string;
@@ -26,6 +28,24 @@ export class MemberAccount extends pulumi.ComponentResource {
         super("multi-account-ops:member:MemberAccount", name, {}, opts);
         this.accountId = args.accountId;
         this.regions = args.regions;
+        const hub = pulumi.output(args.hub);
+        const partition = partitionOf(args.regions[0]);
+
+        if (args.features.goldenAmi) {
+            const goldenAmi = hub.apply((h) => hubPart(h, "goldenAmi"));
+            new ParameterWriterRole(
+                `${name}-ami-parameter-writer`,
+                {
+                    partition,
+                    accountId: args.accountId,
+                    roleName: goldenAmi.targetRoleName,
+                    parameterPrefix: goldenAmi.parameterPrefix,
+                    publisherRoleArn: goldenAmi.publisherRoleArn,
+                    organizationId: hub.organizationId,
+                },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ accountId: args.accountId, regions: args.regions });
     }
 }

@@ -152,6 +152,18 @@ interface RpcRuntime {
     waitForRPCs?: () => Promise<void>;
 }
 
+async function loadProgram(options: RunOptions): Promise<Record<string, unknown>> {
+    forgetProjectModules(projectRoot);
+    const loaded = (await (options.program ?? (() => import("../index")))()) as Record<string, unknown>;
+    const exported = "default" in loaded && loaded.default !== undefined ? (loaded.default as Record<string, unknown>) : loaded;
+    const outputs = (await settle(exported)) as Record<string, unknown>;
+    const runtime = pulumi.runtime as unknown as RpcRuntime;
+    if (typeof runtime.waitForRPCs !== "function")
+        throw new Error("@pulumi/pulumi no longer exposes waitForRPCs; the offline recorder needs updating");
+    await runtime.waitForRPCs();
+    return outputs;
+}
+
 /**
  * Runs the real program under Pulumi's runtime mocks and records every registration. Used by the
  * tests and by the offline plan, so both see exactly what the program registers.
@@ -218,13 +230,17 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     const monitor = new RecordingMonitor(mocks, facts, (reference, providerFacts) => providers.set(reference, providerFacts));
     pulumi.runtime.setMockOptions(monitor, project, options.stack, false);
 
-    forgetProjectModules(projectRoot);
-    const loaded = (await (options.program ?? (() => import("../index")))()) as Record<string, unknown>;
-    const exported = "default" in loaded && loaded.default !== undefined ? (loaded.default as Record<string, unknown>) : loaded;
-    const outputs = (await settle(exported)) as Record<string, unknown>;
-    const runtime = pulumi.runtime as unknown as RpcRuntime;
-    if (typeof runtime.waitForRPCs !== "function")
-        throw new Error("@pulumi/pulumi no longer exposes waitForRPCs; the offline recorder needs updating");
-    await runtime.waitForRPCs();
+    // An error inside an apply (a bad hub output, say) surfaces as an unhandled rejection, not as a
+    // rejected registration; fail the run with it instead of waiting forever for the outputs.
+    let rejectRun: (reason: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (rejectRun = reject));
+    const onRejection = (reason: unknown): void => rejectRun(reason);
+    process.on("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown>;
+    try {
+        outputs = await Promise.race([failed, loadProgram(options)]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
     return { registrations: monitor.registrations, outputs };
 }

@@ -1,9 +1,12 @@
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { partitionOf, roleArn } from "../components/arns";
 import type { HubOutputs } from "../components/hub";
 import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
 import { memberFeatures, stackRegions } from "./config/resolve";
+import type { HubContext } from "./hub/context";
+import { deployGoldenAmiHub } from "./hub/goldenAmi";
 import { AccountProviders } from "./providers";
 
 export interface MainStackOutputs {
@@ -16,15 +19,30 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
     const partition = partitionOf(config.homeRegion);
     const regions = stackRegions(config);
     const providers = new AccountProviders({ stack: pulumi.getStack(), homeRegion: config.homeRegion, extraTags: config.defaultTags });
-    providers.forAccount(config.mainAccountId);
+    const mainProvider = providers.forAccount(config.mainAccountId);
+    const management = config.management;
+    const managementProvider = (): aws.Provider =>
+        management && management.accountId !== config.mainAccountId
+            ? providers.forAccount(management.accountId, roleArn(partition, management.accountId, management.roleName))
+            : mainProvider;
+    const ctx: HubContext = {
+        config,
+        partition,
+        regions,
+        providers,
+        mainProvider,
+        managementProvider,
+        managementAccountId: management?.accountId ?? config.mainAccountId,
+    };
 
-    const hub: pulumi.Output<HubOutputs> = pulumi.output({
+    const hub = pulumi.output({
         organizationId: config.organizationId,
         mainAccountId: config.mainAccountId,
         partition,
         homeRegion: config.homeRegion,
         regions,
-    });
+        goldenAmi: deployGoldenAmiHub(ctx),
+    }) as pulumi.Output<HubOutputs>;
 
     const members = config.members.map((member) => {
         const providerRoleArn = roleArn(partition, member.accountId, member.hubRoleName);

@@ -1,16 +1,103 @@
 import { z } from "zod";
-import { iamRoleName, parameterPath } from "./primitives";
+import { accountId, email, iamRoleName, organizationalUnitId, parameterPath, retentionDays, semanticVersion } from "./primitives";
 
 /**
  * One on/off switch per capability. Each capability's own settings live beside its switch, so a
  * user reads one block per capability in Pulumi.<stack>.yaml.
  */
+const inlineComponent = z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$/, "is not an Image Builder component name"),
+    version: semanticVersion,
+    /** The component document (YAML), as Image Builder expects it. */
+    data: z.string().min(1, "must hold the component's YAML document"),
+    description: z.string().optional(),
+});
+
 export const goldenAmiSettings = z.strictObject({
     enabled: z.boolean().default(false),
     /** Parameter Store path the publisher writes under, one parameter per recipe. */
     parameterPrefix: parameterPath.default("/ec2-imagebuilder/latest"),
     /** Role B: the narrow role the publisher assumes in each receiving account. */
     targetRoleName: iamRoleName.default("LambdaExecutionRoleForSSMParam"),
+    /** Image Builder resources in the main account's home region. */
+    pipeline: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            recipeName: z
+                .string()
+                .regex(/^[a-z][a-z0-9-]{0,62}$/, "is not a recipe name (lowercase letters, digits, -)")
+                .default("golden-al2023"),
+            recipeVersion: semanticVersion.default("1.0.0"),
+            /** SSM public parameter of the parent image; Image Builder resolves it at build time. */
+            parentImageParameter: z
+                .string()
+                .startsWith("/", "must be an SSM parameter path")
+                .default("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+            /** AWS-managed components by name (the ARN is built per region, latest version). */
+            managedComponents: z.array(z.string().regex(/^[a-z0-9-]+$/, "is not an AWS-managed component name")).default(["update-linux"]),
+            components: z.array(inlineComponent).default([]),
+            instanceTypes: z
+                .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "is not an EC2 instance type"))
+                .min(1)
+                .default(["t3.small"]),
+            rootVolumeGiB: z.number().int().min(8).max(1024).default(8),
+            /** Image Builder takes cron expressions only. */
+            schedule: z
+                .string()
+                .regex(/^cron\(.+\)$/, "is not a cron(...) expression")
+                .default("cron(0 3 ? * mon *)"),
+        })
+        .prefault({}),
+    /** Who receives the AMI, per region of the stack. */
+    distribution: z
+        .strictObject({
+            /** Launch permission for every member with goldenAmi on. */
+            shareWithMembers: z.boolean().default(true),
+            /** Further accounts to share with, e.g. accounts run by their own member stacks. */
+            accountIds: z.array(accountId).default([]),
+            organizationArns: z
+                .array(z.string().regex(/^arn:[\w-]+:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/, "is not an organization ARN"))
+                .default([]),
+            organizationalUnitArns: z
+                .array(
+                    z
+                        .string()
+                        .regex(
+                            /^arn:[\w-]+:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/,
+                            "is not an organizational unit ARN",
+                        ),
+                )
+                .default([]),
+            /** Accounts that get their own copy of the AMI. */
+            targetAccountIds: z.array(accountId).default([]),
+            /** Also let Image Builder write `<prefix>/<recipe>` itself in copied accounts (the AWS-native path). */
+            nativeSsmParameters: z.boolean().default(false),
+        })
+        .prefault({}),
+    publisher: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            maxConcurrency: z.number().int().min(1).max(100).default(10),
+            logRetentionDays: retentionDays.default(30),
+            /** Email addresses notified by the error and dead-letter alarms. */
+            alarmEmails: z.array(email).default([]),
+            /** A role in the management account that may list accounts, for OU and organization sharing. */
+            orgReaderRoleArn: z
+                .string()
+                .regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, "is not an IAM role ARN")
+                .optional(),
+        })
+        .prefault({}),
+    /**
+     * Role B for accounts reached only through OU sharing, with a service-managed StackSet from the
+     * management account (or a delegated administrator); every current and future account in the OUs gets it.
+     */
+    roleStackSet: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            organizationalUnitIds: z.array(organizationalUnitId).default([]),
+        })
+        .prefault({}),
 });
 
 export const inventorySettings = z.strictObject({

@@ -76,6 +76,25 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
             }
         }
     });
+    members.forEach((member, index) => {
+        const features = (member as { features?: Record<string, unknown> }).features;
+        if (typeof features !== "object" || features === null) return;
+        for (const [feature, on] of Object.entries(features)) {
+            const stackWide = raw[feature] as { enabled?: unknown } | undefined;
+            if (on === true && stackWide?.enabled !== true) {
+                problems.push(
+                    `members[${index}].features.${feature} true needs ${feature}.enabled true: the hub side of ${feature} would be missing`,
+                );
+            }
+        }
+    });
+    const goldenAmi = raw.goldenAmi as { roleStackSet?: { enabled?: unknown; organizationalUnitIds?: unknown } } | undefined;
+    const stackSet = goldenAmi?.roleStackSet;
+    if (stackSet?.enabled === true && !(Array.isArray(stackSet.organizationalUnitIds) && stackSet.organizationalUnitIds.length > 0)) {
+        problems.push(
+            `goldenAmi.roleStackSet.organizationalUnitIds ${JSON.stringify(stackSet.organizationalUnitIds ?? [])} must list at least one OU when the StackSet is enabled`,
+        );
+    }
     if (Array.isArray(raw.extraRegions) && raw.extraRegions.includes(raw.homeRegion)) {
         problems.push(`extraRegions ${JSON.stringify(raw.extraRegions)} repeats homeRegion ${JSON.stringify(raw.homeRegion)}`);
     }

@@ -44,3 +44,5 @@ export const retentionDays = z
             message: "is not a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, ... days)",
         },
     );
+
+export const semanticVersion = z.string().regex(/^\d+\.\d+\.\d+$/, "is not a version such as 1.0.0");

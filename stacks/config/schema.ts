@@ -22,6 +22,23 @@ export const mainStackSchema = z.strictObject({
     extraRegions: z.array(region).default([]),
     members: z.array(memberAccountSchema).min(1, "must list at least one member account"),
     defaultTags: tags,
+    /** Prefix of account-wide names (IAM roles, functions, topics), so two installations can share an account. */
+    namePrefix: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,23}$/, "is not a name prefix (lowercase letter, then up to 23 of a-z 0-9 -)")
+        .default("multi-account-ops"),
+    /**
+     * The organization's management account (or a delegated administrator), reached through its own
+     * provider, for StackSets and organization reads. Leave out if the main account is that account.
+     */
+    management: z
+        .strictObject({
+            accountId,
+            roleName: iamRoleName.default("OrganizationAccountAccessRole"),
+            /** DELEGATED_ADMIN when `accountId` is a delegated StackSets administrator, not the management account. */
+            callAs: z.enum(["SELF", "DELEGATED_ADMIN"]).default("SELF"),
+        })
+        .optional(),
     ...featureSchemas,
 });
 

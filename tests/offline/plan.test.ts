@@ -48,10 +48,11 @@ describe("offline plan (npm run plan)", () => {
         for (const member of ["222222222222", "333333333333", "444444444444"]) {
             const provider = parsed.resources.find((r) => r.type === "pulumi:providers:aws" && r.account === member);
             assert.ok(provider, `no provider for ${member}`);
-            const owned = parsed.resources.filter((r) => r.account === member);
-            // Every resource a member's provider creates is attributed to that member's account.
-            for (const resource of owned)
-                assert.ok(resource.type === "pulumi:providers:aws" || resource.urn.includes("MemberAccount"), resource.urn);
+            const roleB = parsed.resources.find(
+                (r) => r.type === "aws:iam/role:Role" && r.name.endsWith("-ami-parameter-writer-role") && r.account === member,
+            );
+            assert.ok(roleB, `role B is not attributed to ${member}`);
+            assert.equal(typeof roleB.inputs.assumeRolePolicy, "string", "policies are the JSON strings the resource receives");
         }
     });
 
@@ -68,6 +69,10 @@ describe("offline plan (npm run plan)", () => {
         assert.equal(result.code, 0, result.stderr);
         const parsed = JSON.parse(result.stdout) as PlanJson;
         assert.ok(parsed.resources.every((r) => r.account === "555555555555"));
+        const roleB = parsed.resources.find((r) => r.type === "aws:iam/role:Role");
+        assert.ok(roleB, "the member gets role B");
+        // The trust names the hub's real role A ARN, taken from the main stack's own plan.
+        assert.match(String(roleB.inputs.assumeRolePolicy), /"AWS":"arn:aws:iam::111111111111:role\/multi-account-ops-ami-publisher"/);
     });
 
     it("exits 1 naming the bad value when a member account ID is broken", async () => {

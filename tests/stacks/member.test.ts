@@ -4,13 +4,23 @@ import { exampleConfig, ofType, runProgram } from "../helpers/program";
 
 describe("member stack (spoke mode)", () => {
     let run: ProgramRun;
+    const publisherRoleArn = "arn:aws:iam::111111111111:role/multi-account-ops-ami-publisher";
+    const baseHub = {
+        organizationId: "o-exampleorg1",
+        mainAccountId: "111111111111",
+        partition: "aws",
+        homeRegion: "ap-northeast-1",
+        regions: ["ap-northeast-1"],
+    };
     const hubOutputs = {
         hub: {
-            organizationId: "o-exampleorg1",
-            mainAccountId: "111111111111",
-            partition: "aws",
-            homeRegion: "ap-northeast-1",
-            regions: ["ap-northeast-1"],
+            ...baseHub,
+            goldenAmi: {
+                publisherRoleArn,
+                parameterPrefix: "/ec2-imagebuilder/latest",
+                targetRoleName: "LambdaExecutionRoleForSSMParam",
+                imageTopicArn: "arn:aws:sns:ap-northeast-1:111111111111:multi-account-ops-image-builder",
+            },
         },
     };
     const requested: string[] = [];
@@ -30,6 +40,21 @@ describe("member stack (spoke mode)", () => {
         assert.equal(refs.length, 1);
         assert.equal(refs[0].inputs.name, "my-org/multi-account-ops/main");
         assert.equal(run.outputs.hubMainAccountId, "111111111111");
+    });
+
+    it("builds role B from the hub's outputs, in the member's own account", () => {
+        const roleB = ofType(run, "aws:iam/role:Role").find((r) => r.inputs.name === "LambdaExecutionRoleForSSMParam");
+        assert.ok(roleB);
+        assert.equal(roleB.account, "555555555555");
+        const trust = JSON.parse(String(roleB.inputs.assumeRolePolicy)) as { Statement: { Principal: { AWS: string } }[] };
+        assert.equal(trust.Statement[0].Principal.AWS, publisherRoleArn);
+    });
+
+    it("fails clearly when the member enables a capability the main stack does not export", async () => {
+        await assert.rejects(
+            runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub: baseHub }) }),
+            /the main stack exports no "goldenAmi" outputs: turn goldenAmi.enabled on in the main stack/,
+        );
     });
 
     it("deploys with the member's own credentials, limited to its account", () => {

@@ -1,0 +1,257 @@
+import { policy, type PolicyDocument, type PolicyStatement } from "../iam";
+
+/** Every IAM document of the golden AMI capability, built from plain strings so tests can evaluate them directly. */
+
+export function imageBuilderServiceLinkedRoleArn(partition: string, accountId: string): string {
+    return `arn:${partition}:iam::${accountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;
+}
+
+export function parameterArnPattern(partition: string, accountId: string, parameterPrefix: string): string {
+    return `arn:${partition}:ssm:*:${accountId}:parameter${parameterPrefix}/*`;
+}
+
+const parameterWriteActions = ["ssm:PutParameter", "ssm:GetParameter", "ssm:LabelParameterVersion", "ssm:AddTagsToResource"];
+
+/** Parameter Store validates an aws:ec2:image value with the caller's ec2:DescribeImages, which has no resource-level permissions. */
+const describeImages: PolicyStatement = { Sid: "ValidateAmiParameter", Effect: "Allow", Action: "ec2:DescribeImages", Resource: "*" };
+
+export interface PublisherPermissionArgs {
+    partition: string;
+    mainAccountId: string;
+    parameterPrefix: string;
+    targetRoleName: string;
+    /** Role B in each configured receiving account. */
+    targetRoleArns: string[];
+    /** Organizations shared with as a whole: role B in any of their accounts. */
+    sharedOrganizationIds: string[];
+    /** OUs shared with, as `o-xxx/ou-xxx` pairs: role B in any account below them. */
+    sharedOrganizationalUnits: { organizationId: string; ouId: string }[];
+    orgReaderRoleArn?: string;
+    /** Without a reader role the publisher lists the organization itself (the main account is its management account). */
+    listOrganizationDirectly: boolean;
+    logGroupArn: string;
+    deadLetterQueueArn: string;
+    keyArn: string;
+}
+
+/** Role A: assumes only role B (exact ARNs, or limited to the shared org/OUs) and writes its own account's parameters. */
+export function publisherPermissions(args: PublisherPermissionArgs): PolicyDocument {
+    const statements: PolicyStatement[] = [];
+    if (args.targetRoleArns.length > 0) {
+        statements.push({
+            Sid: "AssumeParameterWriterRoles",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: [...args.targetRoleArns].sort(),
+        });
+    }
+    const anyAccountRoleB = `arn:${args.partition}:iam::*:role/${args.targetRoleName}`;
+    if (args.sharedOrganizationIds.length > 0) {
+        statements.push({
+            Sid: "AssumeParameterWriterRolesInSharedOrganization",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: anyAccountRoleB,
+            Condition: { StringEquals: { "aws:ResourceOrgID": args.sharedOrganizationIds } },
+        });
+    }
+    if (args.sharedOrganizationalUnits.length > 0) {
+        statements.push({
+            Sid: "AssumeParameterWriterRolesInSharedOUs",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: anyAccountRoleB,
+            Condition: {
+                "ForAnyValue:StringLike": {
+                    "aws:ResourceOrgPaths": args.sharedOrganizationalUnits.map((ou) => `${ou.organizationId}/*/${ou.ouId}/*`),
+                },
+            },
+        });
+    }
+    if (args.orgReaderRoleArn)
+        statements.push({ Sid: "AssumeOrganizationReader", Effect: "Allow", Action: "sts:AssumeRole", Resource: args.orgReaderRoleArn });
+    if (args.listOrganizationDirectly) statements.push(organizationReadStatement);
+    statements.push(
+        {
+            Sid: "WriteOwnAccountParameters",
+            Effect: "Allow",
+            Action: parameterWriteActions,
+            Resource: parameterArnPattern(args.partition, args.mainAccountId, args.parameterPrefix),
+        },
+        describeImages,
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${args.logGroupArn}:*` },
+        { Sid: "SendFailedEventsToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.deadLetterQueueArn },
+        { Sid: "UseQueueKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.keyArn },
+    );
+    return policy(...statements);
+}
+
+export function lambdaTrust(accountId: string): PolicyDocument {
+    return policy({
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/** Role B's trust: only role A, only from inside the organization. */
+export function parameterWriterTrust(publisherRoleArn: string, organizationId: string): PolicyDocument {
+    return policy({
+        Sid: "OnlyTheAmiPublisher",
+        Effect: "Allow",
+        Principal: { AWS: publisherRoleArn },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
+    });
+}
+
+/** Role B's permissions: the prefix's parameters in its own account, in any region. */
+export function parameterWriterPermissions(partition: string, accountId: string, parameterPrefix: string): PolicyDocument {
+    return policy(
+        {
+            Sid: "WriteLatestAmiParameters",
+            Effect: "Allow",
+            Action: parameterWriteActions,
+            Resource: parameterArnPattern(partition, accountId, parameterPrefix),
+        },
+        describeImages,
+    );
+}
+
+const organizationReadStatement: PolicyStatement = {
+    Sid: "ListOrganizationAccounts",
+    Effect: "Allow",
+    // Organizations' List* calls take no resource-level permissions.
+    Action: ["organizations:ListRoots", "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
+    Resource: "*",
+};
+
+/** The optional reader in the management account: only role A may assume it, and it can only list. */
+export function orgReaderTrust(publisherRoleArn: string, organizationId: string): PolicyDocument {
+    return parameterWriterTrust(publisherRoleArn, organizationId);
+}
+
+export function orgReaderPermissions(): PolicyDocument {
+    return policy(organizationReadStatement);
+}
+
+/**
+ * The image topic's policy: only Image Builder's service-linked role in this account may publish.
+ * The role is named by `aws:PrincipalArn` because it may not exist before Image Builder's first use,
+ * and a policy naming a missing principal is rejected.
+ */
+export function imageTopicPolicy(partition: string, accountId: string, topicArn: string): PolicyDocument {
+    const imageBuilder = imageBuilderServiceLinkedRoleArn(partition, accountId);
+    return policy(
+        {
+            Sid: "ImageBuilderPublishes",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringEquals: { "aws:PrincipalArn": imageBuilder } },
+        },
+        {
+            Sid: "NobodyElsePublishes",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { StringNotEquals: { "aws:PrincipalArn": imageBuilder } },
+        },
+    );
+}
+
+/** The ops topic: CloudWatch alarms of this account publish to it. */
+export function opsTopicPolicy(partition: string, accountId: string, region: string, topicArn: string): PolicyDocument {
+    return policy({
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+            ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` },
+            StringEquals: { "aws:SourceAccount": accountId },
+        },
+    });
+}
+
+/**
+ * The notification key: administered through IAM in this account; used by Image Builder's
+ * service-linked role and by CloudWatch, only through SNS (and SQS for the dead-letter queue).
+ */
+export function notificationKeyPolicy(partition: string, accountId: string, region: string): PolicyDocument {
+    return policy(
+        {
+            Sid: "AccountAdministersKeyThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "ImageBuilderEncryptsNotifications",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "aws:PrincipalArn": imageBuilderServiceLinkedRoleArn(partition, accountId),
+                    "kms:ViaService": `sns.${region}.amazonaws.com`,
+                },
+            },
+        },
+        {
+            Sid: "CloudWatchAlarmsEncryptNotifications",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    );
+}
+
+type TemplateValue = string | { "Fn::Sub": string } | TemplateValue[] | { [key: string]: TemplateValue };
+
+/** Resource strings that name the deploying account or partition become Fn::Sub, so one template fits every account. */
+function substitute(value: unknown): TemplateValue {
+    if (typeof value === "string") return value.includes("${AWS::") ? { "Fn::Sub": value } : value;
+    if (Array.isArray(value)) return value.map(substitute);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    return String(value);
+}
+
+/** The CloudFormation template a StackSet deploys: role B, with the same trust and permissions as the MemberAccount's. */
+export function parameterWriterTemplate(
+    publisherRoleArn: string,
+    organizationId: string,
+    roleName: string,
+    parameterPrefix: string,
+): string {
+    return JSON.stringify({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Description: "Role B of multi-account-ops: lets the golden AMI publisher write the latest AMI ID parameters",
+        Resources: {
+            ParameterWriterRole: {
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    RoleName: roleName,
+                    AssumeRolePolicyDocument: parameterWriterTrust(publisherRoleArn, organizationId),
+                    Policies: [
+                        {
+                            PolicyName: "write-latest-ami-parameters",
+                            PolicyDocument: substitute(
+                                parameterWriterPermissions("${AWS::Partition}", "${AWS::AccountId}", parameterPrefix),
+                            ),
+                        },
+                    ],
+                },
+            },
+        },
+        Outputs: { RoleArn: { Value: { "Fn::GetAtt": ["ParameterWriterRole", "Arn"] } } },
+    });
+}

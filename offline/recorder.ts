@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -152,6 +153,27 @@ interface RpcRuntime {
     waitForRPCs?: () => Promise<void>;
 }
 
+/** Assets and archives become plain JSON: each file's SHA-256 and size (an archive's contents arrive as a promise). */
+async function describeAssets(value: unknown): Promise<unknown> {
+    if (value instanceof pulumi.asset.AssetArchive) {
+        const assets = (await (value.assets as unknown as Promise<Record<string, unknown>>)) ?? {};
+        const files: Record<string, unknown> = {};
+        for (const [name, asset] of Object.entries(assets)) files[name] = await describeAssets(asset);
+        return { archive: files };
+    }
+    if (pulumi.asset.Asset.isInstance(value)) {
+        const text = await (value as unknown as { text?: Promise<string> }).text;
+        if (text === undefined) return { asset: "file or remote" };
+        return { sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text) };
+    }
+    if (Array.isArray(value)) return Promise.all((value as unknown[]).map(describeAssets));
+    if (typeof value === "object" && value !== null) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await describeAssets(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
 async function loadProgram(options: RunOptions): Promise<Record<string, unknown>> {
     forgetProjectModules(projectRoot);
     const loaded = (await (options.program ?? (() => import("../index")))()) as Record<string, unknown>;
@@ -242,5 +264,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     } finally {
         process.off("unhandledRejection", onRejection);
     }
+    for (const registration of monitor.registrations)
+        registration.inputs = (await describeAssets(registration.inputs)) as Record<string, unknown>;
     return { registrations: monitor.registrations, outputs };
 }

@@ -138,8 +138,9 @@ export function orgReaderPermissions(): PolicyDocument {
 
 /**
  * The image topic's policy: only Image Builder's service-linked role in this account may publish.
- * The role is named by `aws:PrincipalArn` because it may not exist before Image Builder's first use,
- * and a policy naming a missing principal is rejected.
+ * The role is matched by `aws:PrincipalArn` under Principal "*" because it may not exist before
+ * Image Builder's first use, and a policy naming a missing principal is rejected; unlike an account
+ * root principal, this grants the role directly, with no IAM policy of its own needed.
  */
 export function imageTopicPolicy(partition: string, accountId: string, topicArn: string): PolicyDocument {
     const imageBuilder = imageBuilderServiceLinkedRoleArn(partition, accountId);
@@ -147,7 +148,7 @@ export function imageTopicPolicy(partition: string, accountId: string, topicArn:
         {
             Sid: "ImageBuilderPublishes",
             Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Principal: "*",
             Action: "sns:Publish",
             Resource: topicArn,
             Condition: { StringEquals: { "aws:PrincipalArn": imageBuilder } },
@@ -192,9 +193,10 @@ export function notificationKeyPolicy(partition: string, accountId: string, regi
             Resource: "*",
         },
         {
+            // Granted directly (see imageTopicPolicy): the role's own policy has no KMS permissions for SNS.
             Sid: "ImageBuilderEncryptsNotifications",
             Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+            Principal: "*",
             Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
             Resource: "*",
             Condition: {

@@ -1,0 +1,46 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import type { PolicyDocument } from "../../components/iam";
+
+export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+export interface Request {
+    principal: string;
+    action: string;
+    resource: string;
+    /** The account that owns the resource (for cross-account evaluation). */
+    resourceAccount: string;
+    /** The principal's identity policies (none for service principals and anonymous callers). */
+    identityPolicies?: PolicyDocument[];
+    resourcePolicy?: PolicyDocument;
+    context?: Record<string, string | string[]>;
+}
+
+/**
+ * Evaluates one request with @cloud-copilot/iam-simulate. A simulation error (an invalid policy, an
+ * unknown action or context key) throws, so a test can never pass on a document the simulator rejected.
+ */
+export async function decide(request: Request): Promise<Decision> {
+    // AWS sets these for every IAM principal; the simulator expects them to be given.
+    const iamPrincipal = /^arn:[\w-]+:(iam|sts)::(\d{12}):/.exec(request.principal);
+    const derived = iamPrincipal ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": iamPrincipal[2] } : {};
+    const result = await runSimulation(
+        {
+            request: {
+                principal: request.principal,
+                action: request.action,
+                resource: { resource: request.resource, accountId: request.resourceAccount },
+                contextVariables: { ...derived, ...request.context },
+            },
+            identityPolicies: (request.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: request.resourcePolicy,
+        },
+        {},
+    );
+    if (result.resultType === "error") throw new Error(`iam-simulate rejected the simulation: ${JSON.stringify(result.errors)}`);
+    return result.overallResult as Decision;
+}
+
+/** An identity policy that allows everything, to show a denial comes from the document under test. */
+export const allowEverything: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };

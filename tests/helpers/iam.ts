@@ -22,7 +22,9 @@ export interface Request {
 export async function decide(request: Request): Promise<Decision> {
     // AWS sets these for every IAM principal; the simulator expects them to be given.
     const iamPrincipal = /^arn:[\w-]+:(iam|sts)::(\d{12}):/.exec(request.principal);
-    const derived = iamPrincipal ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": iamPrincipal[2] } : {};
+    const derived: Record<string, string> = iamPrincipal
+        ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": iamPrincipal[2] }
+        : {};
     const result = await runSimulation(
         {
             request: {

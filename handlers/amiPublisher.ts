@@ -12,7 +12,8 @@ import { parseImageMessage, type ImageMessage } from "./amiPublisher/message";
 import { OrganizationTree } from "./amiPublisher/organizations";
 import { readSettings } from "./amiPublisher/settings";
 import { receivingTargets, type Target } from "./amiPublisher/targets";
-import { AccountCredentials, assumeRole, writeTarget } from "./amiPublisher/writer";
+import { assumeRole, InvocationClients, writeTarget } from "./amiPublisher/writer";
+import { STSClient } from "@aws-sdk/client-sts";
 
 const logger = new Logger({ serviceName: "ami-publisher" });
 
@@ -29,7 +30,10 @@ async function targetsOf(message: ImageMessage, orgReaderRoleArn: string | undef
                 (d.amiDistributionConfiguration?.launchPermission?.organizationalUnitArns ?? []).length >
             0,
     );
-    const credentials = needsOrganizations && orgReaderRoleArn ? await assumeRole(orgReaderRoleArn, "ami-publisher-org-reader") : undefined;
+    const credentials =
+        needsOrganizations && orgReaderRoleArn
+            ? await assumeRole(new STSClient({ maxAttempts: 8 }), orgReaderRoleArn, "ami-publisher-org-reader")
+            : undefined;
     return receivingTargets(message, new OrganizationTree(message.partition, credentials));
 }
 
@@ -55,10 +59,11 @@ export async function handler(event: SNSEvent): Promise<PublishSummary> {
             logger.error("cannot resolve receiving accounts", { image: message.imageArn, error: describeError(error) });
             continue;
         }
-        const credentials = new AccountCredentials(message.ownerAccountId, message.partition, settings.targetRoleName);
+        const clients = new InvocationClients(message.ownerAccountId, message.partition, settings.targetRoleName);
         const results = await settleAll(targets, settings.maxConcurrency, (target) =>
-            writeTarget(target, message, settings.parameterPrefix, credentials),
+            writeTarget(target, message, settings.parameterPrefix, clients),
         );
+        clients.destroy();
         results.forEach((result, i) => {
             const target = targets[i];
             const fields = {

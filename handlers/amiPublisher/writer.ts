@@ -7,6 +7,7 @@ import {
     SSMClient,
 } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describeError, errorName } from "../shared/errors";
 import { parameterLabel, type ImageMessage } from "./message";
@@ -20,9 +21,16 @@ export type Outcome = "written" | "unchanged";
 /** A target's failure, already phrased for the summary; its name stays "Error" so reports show only the message. */
 export class TargetError extends Error {}
 
-/** Assumes role B once per account per invocation; the image's own account uses the Lambda's credentials. */
-export class AccountCredentials {
-    private readonly cache = new Map<string, Promise<AwsCredentialIdentity | undefined>>();
+/**
+ * The SDK clients of one invocation: one HTTP handler (so connections are reused across accounts),
+ * one STS client, role B assumed once per account, one SSM client per account and region. The
+ * image's own account uses the Lambda's credentials.
+ */
+export class InvocationClients {
+    private readonly http = new NodeHttpHandler();
+    private readonly sts = new STSClient({ ...retry, requestHandler: this.http });
+    private readonly credentials = new Map<string, Promise<AwsCredentialIdentity | undefined>>();
+    private readonly ssmClients = new Map<string, Promise<SSMClient>>();
 
     constructor(
         private readonly ownerAccountId: string,
@@ -30,22 +38,36 @@ export class AccountCredentials {
         private readonly roleName: string,
     ) {}
 
-    forAccount(accountId: string): Promise<AwsCredentialIdentity | undefined> {
+    private credentialsFor(accountId: string): Promise<AwsCredentialIdentity | undefined> {
         if (accountId === this.ownerAccountId) return Promise.resolve(undefined);
-        let pending = this.cache.get(accountId);
+        let pending = this.credentials.get(accountId);
         if (!pending) {
-            pending = assumeRole(`arn:${this.partition}:iam::${accountId}:role/${this.roleName}`, "ami-publisher");
-            this.cache.set(accountId, pending);
+            pending = assumeRole(this.sts, `arn:${this.partition}:iam::${accountId}:role/${this.roleName}`, "ami-publisher");
+            this.credentials.set(accountId, pending);
         }
         return pending;
     }
+
+    ssm(accountId: string, region: string): Promise<SSMClient> {
+        const key = `${accountId}/${region}`;
+        let pending = this.ssmClients.get(key);
+        if (!pending) {
+            pending = this.credentialsFor(accountId).then(
+                (credentials) => new SSMClient({ region, credentials, requestHandler: this.http, ...retry }),
+            );
+            this.ssmClients.set(key, pending);
+        }
+        return pending;
+    }
+
+    destroy(): void {
+        this.http.destroy();
+    }
 }
 
-export async function assumeRole(roleArn: string, sessionName: string): Promise<AwsCredentialIdentity> {
+export async function assumeRole(sts: STSClient, roleArn: string, sessionName: string): Promise<AwsCredentialIdentity> {
     try {
-        const { Credentials: c } = await new STSClient({ ...retry }).send(
-            new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }),
-        );
+        const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
         if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("AssumeRole returned no credentials");
         return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
     } catch (error) {
@@ -66,10 +88,10 @@ export async function writeTarget(
     target: Target,
     message: ImageMessage,
     prefix: string,
-    credentials: AccountCredentials,
+    clients: InvocationClients,
 ): Promise<{ outcome: Outcome; version?: number }> {
     const name = `${prefix}/${message.recipeName}`;
-    const ssm = new SSMClient({ region: target.region, credentials: await credentials.forAccount(target.accountId), ...retry });
+    const ssm = await clients.ssm(target.accountId, target.region);
     try {
         const current = await ssm.send(new GetParameterCommand({ Name: name }));
         if (current.Parameter?.Value === target.amiId) return { outcome: "unchanged" };

@@ -16,6 +16,14 @@ export interface HubOutputs {
         targetRoleName: string;
         imageTopicArn: string;
     };
+    inventory?: {
+        bucketName: string;
+        bucketRegion: string;
+        prefix: string;
+        syncName: string;
+        kmsKeyArn?: string;
+        schedule: string;
+    };
 }
 
 /** One capability's hub outputs as the main stack builds them: each field may still be an Output. */
@@ -23,7 +31,7 @@ export type HubPartInputs<K extends keyof HubOutputs> =
     { [P in keyof NonNullable<HubOutputs[K]>]: pulumi.Input<NonNullable<HubOutputs[K]>[P]> } | undefined;
 
 /** Reads one capability's part of the hub outputs, failing clearly when the main stack has it off. */
-export function hubPart<K extends "goldenAmi">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
+export function hubPart<K extends "goldenAmi" | "inventory">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
     const value = hub[part];
     if (value === undefined) {
         throw new Error(

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FeatureName } from "../stacks/config/features";
 import { partitionOf } from "./arns";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
+import { AccountInventory } from "./inventory/accountInventory";
 import { hubPart, type HubOutputs } from "./hub";
 
 export interface MemberAccountArgs {
@@ -14,6 +15,13 @@ export interface MemberAccountArgs {
     features: Readonly<Record<FeatureName, boolean>>;
     /** The hub's outputs: resource outputs in the main stack, a StackReference output in a member stack. */
     hub: pulumi.Input<HubOutputs>;
+    /**
+     * The role the account's provider assumes (hub mode), for code that runs outside the aws provider
+     * (dynamic providers); empty when the ambient credentials are this account's (spoke mode).
+     */
+    accessRoleArn: string;
+    /** False when Quick Setup (from the management account) collects inventory here. */
+    collectInventoryWithAssociation: boolean;
 }
 
 /**
@@ -46,6 +54,19 @@ export class MemberAccount extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        if (args.features.inventory) {
+            new AccountInventory(
+                `${name}-inventory`,
+                {
+                    regions: args.regions,
+                    inventory: hub.apply((h) => hubPart(h, "inventory")),
+                    collectWithAssociation: args.collectInventoryWithAssociation,
+                    accessRoleArn: args.accessRoleArn,
+                },
+                { parent: this },
+            );
+        }
+
         this.registerOutputs({ accountId: args.accountId, regions: args.regions });
     }
 }

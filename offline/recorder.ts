@@ -204,7 +204,10 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
             };
         }
         const base = (provider && providers.get(provider)) || ambient;
-        const account = typeof inputs.accountId === "string" && !provider ? inputs.accountId : base.account;
+        // Dynamic resources have no aws provider; they reach another account by assuming their roleArn input.
+        const assumed =
+            !provider && typeof inputs.roleArn === "string" ? /^arn:[\w-]+:iam::(\d{12}):role\//.exec(inputs.roleArn)?.[1] : undefined;
+        const account = assumed ?? base.account;
         const region = isGlobalType(type) ? "global" : typeof inputs.region === "string" ? inputs.region : (base.region ?? homeRegion);
         return { account, region };
     };

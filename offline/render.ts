@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Registration } from "./recorder";
 import { trustEdges } from "./trust";
 
@@ -10,11 +11,28 @@ export interface PlanResource {
     inputs: Record<string, unknown>;
 }
 
+/** A dynamic resource's serialized provider is tens of KB of generated code: the plan shows its digest instead. */
+function summarizeProvider(inputs: Record<string, unknown>): Record<string, unknown> {
+    const code = inputs.__provider;
+    if (typeof code !== "string") return inputs;
+    return {
+        ...inputs,
+        __provider: `[serialized dynamic provider: ${Buffer.byteLength(code)} bytes, sha256 ${createHash("sha256").update(code).digest("hex").slice(0, 16)}]`,
+    };
+}
+
 /** Resources a provider creates, in registration order: components and stack references are not created in any account. */
 export function planResources(registrations: readonly Registration[]): PlanResource[] {
     return registrations
         .filter((r) => r.custom && r.type !== "pulumi:pulumi:StackReference")
-        .map((r) => ({ urn: r.urn, type: r.type, name: r.name, account: r.account ?? null, region: r.region ?? null, inputs: r.inputs }));
+        .map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            account: r.account ?? null,
+            region: r.region ?? null,
+            inputs: summarizeProvider(r.inputs),
+        }));
 }
 
 const hiddenInputs = new Set(["region", "tags", "tagsAll", "__provider"]);

@@ -7,6 +7,7 @@ import type { MainStackConfig } from "./config/schema";
 import { memberFeatures, stackRegions } from "./config/resolve";
 import type { HubContext } from "./hub/context";
 import { deployGoldenAmiHub } from "./hub/goldenAmi";
+import { deployInventoryHub } from "./hub/inventory";
 import { AccountProviders } from "./providers";
 
 export interface MainStackOutputs {
@@ -42,6 +43,7 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
         homeRegion: config.homeRegion,
         regions,
         goldenAmi: deployGoldenAmiHub(ctx),
+        inventory: deployInventoryHub(ctx),
     }) as pulumi.Output<HubOutputs>;
 
     const members = config.members.map((member) => {
@@ -55,6 +57,8 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 regions: memberRegions,
                 features: memberFeatures(config, member),
                 hub,
+                accessRoleArn: providerRoleArn,
+                collectInventoryWithAssociation: config.inventory.collection === "association",
             },
             { provider: providers.forAccount(member.accountId, providerRoleArn) },
         );

@@ -25,6 +25,8 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             regions: stackRegions(config),
             features: memberStackFeatures(config),
             hub,
+            accessRoleArn: "",
+            collectInventoryWithAssociation: config.inventoryCollection === "association",
         },
         { provider: providers.forAccount(config.accountId) },
     );

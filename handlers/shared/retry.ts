@@ -1,17 +1,18 @@
 import { StandardRetryStrategy } from "@smithy/util-retry";
 import { errorName } from "./errors";
 
-const throttlingErrors = new Set([
+// An array, not a Set: Pulumi's closure serialization (dynamic providers) loses a Set's contents.
+const throttlingErrors = [
     "ThrottlingException",
     "Throttling",
     "TooManyRequestsException",
     "RequestLimitExceeded",
     "ProvisionedThroughputExceededException",
-]);
+];
 
 export function isThrottling(error: unknown): boolean {
     const retryable = (error as { $retryable?: { throttling?: boolean } } | undefined)?.$retryable;
-    return throttlingErrors.has(errorName(error) ?? "") || retryable?.throttling === true;
+    return throttlingErrors.includes(errorName(error) ?? "") || retryable?.throttling === true;
 }
 
 /**

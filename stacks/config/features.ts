@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { accountId, email, iamRoleName, organizationalUnitId, parameterPath, retentionDays, semanticVersion } from "./primitives";
+import {
+    accountId,
+    email,
+    iamRoleName,
+    organizationalUnitId,
+    parameterPath,
+    retentionDays,
+    scheduleExpression,
+    semanticVersion,
+} from "./primitives";
 
 /**
  * One on/off switch per capability. Each capability's own settings live beside its switch, so a
@@ -102,6 +111,48 @@ export const goldenAmiSettings = z.strictObject({
 
 export const inventorySettings = z.strictObject({
     enabled: z.boolean().default(false),
+    /** The account holding the central bucket: the main account unless set (then reached through its own provider). */
+    bucketAccount: z.strictObject({ accountId, roleName: iamRoleName.default("OrganizationAccountAccessRole") }).optional(),
+    /** Globally unique; default `<namePrefix>-inventory-<account>-<region>`. */
+    bucketName: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "is not a valid S3 bucket name")
+        .optional(),
+    prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "is not an S3 key prefix (no leading or trailing /)")
+        .default("inventory"),
+    syncName: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,64}$/, "is not a resource data sync name (1 to 64 of A-Z a-z 0-9 _ . -)")
+        .default("org-inventory-sync"),
+    /** SSE-S3 (default) or a customer-managed KMS key that ssm.amazonaws.com may use for the organization. */
+    encryption: z.enum(["SSE-S3", "KMS"]).default("SSE-S3"),
+    noncurrentVersionExpirationDays: z.number().int().min(1).max(3650).default(90),
+    /** How inventory is collected: a State Manager association per account and region, or Quick Setup from the management account. */
+    collection: z.enum(["association", "quickSetup"]).default("association"),
+    schedule: scheduleExpression.default("rate(30 minutes)"),
+    /** Also collect and sync the main account's own inventory. */
+    includeMainAccount: z.boolean().default(true),
+    quickSetup: z
+        .strictObject({
+            organizationalUnitIds: z.array(organizationalUnitId).default([]),
+        })
+        .prefault({}),
+    athena: z
+        .strictObject({
+            enabled: z.boolean().default(true),
+            /** Athena stops a query that would scan more than this. */
+            bytesScannedCutoffPerQuery: z
+                .number()
+                .int()
+                .min(10 * 1024 * 1024)
+                .default(1024 * 1024 * 1024),
+            resultsExpirationDays: z.number().int().min(1).max(3650).default(30),
+            /** Accounts outside this stack's members (e.g. member stacks) whose inventory the tables should show. */
+            extraAccountIds: z.array(accountId).default([]),
+        })
+        .prefault({}),
 });
 
 export const managedInstancesSettings = z.strictObject({

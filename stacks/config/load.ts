@@ -95,6 +95,18 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
             `goldenAmi.roleStackSet.organizationalUnitIds ${JSON.stringify(stackSet.organizationalUnitIds ?? [])} must list at least one OU when the StackSet is enabled`,
         );
     }
+    const inventory = raw.inventory as
+        { enabled?: unknown; collection?: unknown; quickSetup?: { organizationalUnitIds?: unknown } } | undefined;
+    const quickSetupOus = inventory?.quickSetup?.organizationalUnitIds;
+    if (
+        inventory?.enabled === true &&
+        inventory.collection === "quickSetup" &&
+        !(Array.isArray(quickSetupOus) && quickSetupOus.length > 0)
+    ) {
+        problems.push(
+            `inventory.quickSetup.organizationalUnitIds ${JSON.stringify(quickSetupOus ?? [])} must list at least one OU when inventory.collection is "quickSetup"`,
+        );
+    }
     if (Array.isArray(raw.extraRegions) && raw.extraRegions.includes(raw.homeRegion)) {
         problems.push(`extraRegions ${JSON.stringify(raw.extraRegions)} repeats homeRegion ${JSON.stringify(raw.homeRegion)}`);
     }

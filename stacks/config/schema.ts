@@ -52,6 +52,8 @@ export const memberStackSchema = z.strictObject({
     extraRegions: z.array(region).default([]),
     defaultTags: tags,
     features: memberFeatureOverrides.prefault({}),
+    /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
+    inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
 });
 
 export type MemberAccountConfig = z.output<typeof memberAccountSchema>;

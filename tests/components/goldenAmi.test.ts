@@ -32,7 +32,9 @@ describe("golden AMI components under mocks", () => {
     });
 
     const mainAccountResources = (): Registration[] =>
-        run.registrations.filter((r) => r.custom && r.account === main && r.type.startsWith("aws:") && !r.type.startsWith("aws:iam"));
+        run.registrations.filter(
+            (r) => r.custom && r.account === main && r.name.startsWith("golden-ami-") && !r.type.startsWith("aws:iam"),
+        );
 
     it("puts every regional hub resource in the main account's home region", () => {
         const regional = mainAccountResources();

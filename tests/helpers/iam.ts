@@ -4,7 +4,8 @@ import type { PolicyDocument } from "../../components/iam";
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
 export interface Request {
-    principal: string;
+    /** An IAM or service principal, or iam-simulate's anonymousPrincipal. */
+    principal: Parameters<typeof runSimulation>[0]["request"]["principal"];
     action: string;
     resource: string;
     /** The account that owns the resource (for cross-account evaluation). */
@@ -21,10 +22,10 @@ export interface Request {
  */
 export async function decide(request: Request): Promise<Decision> {
     // AWS sets these for every IAM principal; the simulator expects them to be given.
-    const iamPrincipal = /^arn:[\w-]+:(iam|sts)::(\d{12}):/.exec(request.principal);
-    const derived: Record<string, string> = iamPrincipal
-        ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": iamPrincipal[2] }
-        : {};
+    const principal = request.principal;
+    const iamPrincipal = typeof principal === "string" ? /^arn:[\w-]+:(iam|sts)::(\d{12}):/.exec(principal) : null;
+    const derived: Record<string, string> =
+        iamPrincipal && typeof principal === "string" ? { "aws:PrincipalArn": principal, "aws:PrincipalAccount": iamPrincipal[2] } : {};
     const result = await runSimulation(
         {
             request: {

@@ -21,6 +21,13 @@ describe("member stack (spoke mode)", () => {
                 targetRoleName: "LambdaExecutionRoleForSSMParam",
                 imageTopicArn: "arn:aws:sns:ap-northeast-1:111111111111:multi-account-ops-image-builder",
             },
+            inventory: {
+                bucketName: "multi-account-ops-inventory-111111111111-ap-northeast-1",
+                bucketRegion: "ap-northeast-1",
+                prefix: "inventory",
+                syncName: "org-inventory-sync",
+                schedule: "rate(30 minutes)",
+            },
         },
     };
     const requested: string[] = [];

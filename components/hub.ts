@@ -15,6 +15,8 @@ export interface HubOutputs {
         parameterPrefix: string;
         targetRoleName: string;
         imageTopicArn: string;
+        /** `<parameterPrefix>/<recipeName>`: where each account finds its latest golden AMI. */
+        latestAmiParameter: string;
     };
     inventory?: {
         bucketName: string;

@@ -3,6 +3,7 @@ import type { FeatureName } from "../stacks/config/features";
 import { partitionOf } from "./arns";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
 import { AccountInventory } from "./inventory/accountInventory";
+import { ManagedInstances, type ManagedInstancesSettings } from "./managedInstances/managedInstances";
 import { hubPart, type HubOutputs } from "./hub";
 
 export interface MemberAccountArgs {
@@ -22,6 +23,9 @@ export interface MemberAccountArgs {
     accessRoleArn: string;
     /** False when Quick Setup (from the management account) collects inventory here. */
     collectInventoryWithAssociation: boolean;
+    namePrefix: string;
+    /** Settings of the managed-instances capability (used when it is on). */
+    managedInstances: ManagedInstancesSettings;
 }
 
 /**
@@ -62,6 +66,21 @@ export class MemberAccount extends pulumi.ComponentResource {
                     inventory: hub.apply((h) => hubPart(h, "inventory")),
                     collectWithAssociation: args.collectInventoryWithAssociation,
                     accessRoleArn: args.accessRoleArn,
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.features.managedInstances) {
+            new ManagedInstances(
+                `${name}-managed-instances`,
+                {
+                    accountId: args.accountId,
+                    partition,
+                    regions: args.regions,
+                    namePrefix: args.namePrefix,
+                    settings: args.managedInstances,
+                    goldenAmiParameter: args.features.goldenAmi ? hub.apply((h) => hubPart(h, "goldenAmi").latestAmiParameter) : undefined,
                 },
                 { parent: this },
             );

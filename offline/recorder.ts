@@ -242,6 +242,18 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     };
                 case "aws:index/getRegion:getRegion":
                     return { name: f.region ?? homeRegion, region: f.region ?? homeRegion };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                    const region = String(args.inputs.region ?? f.region ?? homeRegion);
+                    return { names: [`${region}a`, `${region}c`], zoneIds: [`${region}-az1`, `${region}-az2`], id: region };
+                }
+                case "aws:ssm/getParameter:getParameter":
+                    // Every AMI parameter resolves to the same placeholder offline.
+                    return {
+                        name: args.inputs.name,
+                        value: "ami-0123456789abcdef0",
+                        type: "String",
+                        arn: `arn:aws:ssm:${String(args.inputs.region ?? homeRegion)}:${f.account}:parameter${String(args.inputs.name)}`,
+                    };
                 case "aws:index/getPartition:getPartition":
                     return { partition: partitionOf(f.region ?? homeRegion ?? "us-east-1"), dnsSuffix: "amazonaws.com" };
                 default:

@@ -59,6 +59,8 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 hub,
                 accessRoleArn: providerRoleArn,
                 collectInventoryWithAssociation: config.inventory.collection === "association",
+                namePrefix: config.namePrefix,
+                managedInstances: config.managedInstances,
             },
             { provider: providers.forAccount(member.accountId, providerRoleArn) },
         );

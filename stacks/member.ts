@@ -27,6 +27,8 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             hub,
             accessRoleArn: "",
             collectInventoryWithAssociation: config.inventoryCollection === "association",
+            namePrefix: config.namePrefix,
+            managedInstances: config.managedInstances,
         },
         { provider: providers.forAccount(config.accountId) },
     );

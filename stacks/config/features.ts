@@ -155,8 +155,53 @@ export const inventorySettings = z.strictObject({
         .prefault({}),
 });
 
+const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR block");
+
+const existingNetwork = z.strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "is not a VPC ID"),
+    vpcCidr: cidr,
+    subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, "is not a subnet ID")).min(1),
+    routeTableIds: z.array(z.string().regex(/^rtb-[0-9a-f]+$/, "is not a route table ID")).default([]),
+});
+
 export const managedInstancesSettings = z.strictObject({
     enabled: z.boolean().default(false),
+    /** A new VPC with private subnets in two AZs (no internet gateway, no NAT), unless `existing` names one. */
+    vpcCidr: cidr.default("10.0.0.0/16"),
+    privateSubnetCidrs: z.array(cidr).length(2, "must list two CIDRs, one per Availability Zone").default(["10.0.2.0/24", "10.0.3.0/24"]),
+    /** Existing networks, keyed `<accountId>/<region>`: no VPC is created there. */
+    existing: z
+        .record(z.string().regex(/^\d{12}\/[a-z]{2}(-[a-z]+)+-\d$/, "is not an <accountId>/<region> key"), existingNetwork)
+        .default({}),
+    endpoints: z
+        .strictObject({
+            /** CloudWatch Logs and KMS interface endpoints, for encrypted Session Manager sessions and logs. */
+            logs: z.boolean().default(false),
+            kms: z.boolean().default(false),
+            /** An S3 gateway endpoint on the private route tables, for patching and inventory uploads. */
+            s3Gateway: z.boolean().default(true),
+        })
+        .prefault({}),
+    /** Manage instances without any instance profile (Default Host Management Configuration). */
+    defaultHostManagement: z.boolean().default(false),
+    sampleInstance: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            instanceType: z
+                .string()
+                .regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "is not an EC2 instance type")
+                .default("t3.micro"),
+            /** Launch from the golden AMI parameter the publisher maintains in that account. */
+            useGoldenAmi: z.boolean().default(false),
+            rootVolumeGiB: z.number().int().min(8).max(1024).default(8),
+        })
+        .prefault({}),
+    sessionManager: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            logRetentionDays: retentionDays.default(30),
+        })
+        .prefault({}),
 });
 
 export const automationSettings = z.strictObject({

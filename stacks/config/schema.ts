@@ -14,6 +14,12 @@ export const memberAccountSchema = z.strictObject({
 
 const tags = z.record(z.string(), z.string()).default({});
 
+/** Prefix of account-wide names (IAM roles, functions, topics), so two installations can share an account. */
+const namePrefix = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,23}$/, "is not a name prefix (lowercase letter, then up to 23 of a-z 0-9 -)")
+    .default("multi-account-ops");
+
 export const mainStackSchema = z.strictObject({
     stackRole: z.literal("main"),
     organizationId,
@@ -22,11 +28,7 @@ export const mainStackSchema = z.strictObject({
     extraRegions: z.array(region).default([]),
     members: z.array(memberAccountSchema).min(1, "must list at least one member account"),
     defaultTags: tags,
-    /** Prefix of account-wide names (IAM roles, functions, topics), so two installations can share an account. */
-    namePrefix: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{0,23}$/, "is not a name prefix (lowercase letter, then up to 23 of a-z 0-9 -)")
-        .default("multi-account-ops"),
+    namePrefix,
     /**
      * The organization's management account (or a delegated administrator), reached through its own
      * provider, for StackSets and organization reads. Leave out if the main account is that account.
@@ -52,6 +54,9 @@ export const memberStackSchema = z.strictObject({
     extraRegions: z.array(region).default([]),
     defaultTags: tags,
     features: memberFeatureOverrides.prefault({}),
+    namePrefix,
+    /** Settings of the managed-instances capability for this account (on with features.managedInstances). */
+    managedInstances: featureSchemas.managedInstances,
     /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
     inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
 });

@@ -126,5 +126,6 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
         parameterPrefix: settings.parameterPrefix,
         targetRoleName: settings.targetRoleName,
         imageTopicArn: notifications.imageTopic.arn,
+        latestAmiParameter: `${settings.parameterPrefix}/${settings.pipeline.recipeName}`,
     };
 }

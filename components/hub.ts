@@ -18,6 +18,12 @@ export interface HubOutputs {
         /** `<parameterPrefix>/<recipeName>`: where each account finds its latest golden AMI. */
         latestAmiParameter: string;
     };
+    automation?: {
+        administrationRoleArn: string;
+        executionRoleName: string;
+        /** The main account's default bus in its home region, where members forward failures. */
+        mainBusArn: string;
+    };
     inventory?: {
         bucketName: string;
         bucketRegion: string;
@@ -33,7 +39,7 @@ export type HubPartInputs<K extends keyof HubOutputs> =
     { [P in keyof NonNullable<HubOutputs[K]>]: pulumi.Input<NonNullable<HubOutputs[K]>[P]> } | undefined;
 
 /** Reads one capability's part of the hub outputs, failing clearly when the main stack has it off. */
-export function hubPart<K extends "goldenAmi" | "inventory">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
+export function hubPart<K extends "goldenAmi" | "inventory" | "automation">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
     const value = hub[part];
     if (value === undefined) {
         throw new Error(

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { FeatureName } from "../stacks/config/features";
+import type { z } from "zod";
+import type { automationSettings, FeatureName } from "../stacks/config/features";
 import { partitionOf } from "./arns";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
+import { AutomationMember } from "./automation/member";
 import { AccountInventory } from "./inventory/accountInventory";
 import { ManagedInstances, type ManagedInstancesSettings } from "./managedInstances/managedInstances";
 import { hubPart, type HubOutputs } from "./hub";
@@ -26,7 +28,11 @@ export interface MemberAccountArgs {
     namePrefix: string;
     /** Settings of the managed-instances capability (used when it is on). */
     managedInstances: ManagedInstancesSettings;
+    /** What this account's Automation execution role may do beyond AmazonSSMAutomationRole, and script-log retention. */
+    automation: Pick<AutomationSettings, "extraManagedPolicyArns" | "inlinePolicies" | "logRetentionDays">;
 }
+
+type AutomationSettings = z.output<typeof automationSettings>;
 
 /**
  * Everything one member account gets. The caller passes the account's provider in `opts.provider`
@@ -81,6 +87,26 @@ export class MemberAccount extends pulumi.ComponentResource {
                     namePrefix: args.namePrefix,
                     settings: args.managedInstances,
                     goldenAmiParameter: args.features.goldenAmi ? hub.apply((h) => hubPart(h, "goldenAmi").latestAmiParameter) : undefined,
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.features.automation) {
+            const automation = hub.apply((h) => hubPart(h, "automation"));
+            new AutomationMember(
+                `${name}-automation`,
+                {
+                    partition,
+                    accountId: args.accountId,
+                    regions: args.regions,
+                    namePrefix: args.namePrefix,
+                    administrationRoleArn: automation.administrationRoleArn,
+                    executionRoleName: automation.executionRoleName,
+                    mainBusArn: automation.mainBusArn,
+                    extraManagedPolicyArns: args.automation.extraManagedPolicyArns,
+                    inlinePolicies: args.automation.inlinePolicies,
+                    logRetentionDays: args.automation.logRetentionDays,
                 },
                 { parent: this },
             );

@@ -6,6 +6,7 @@ import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
 import { memberFeatures, stackRegions } from "./config/resolve";
 import type { HubContext } from "./hub/context";
+import { deployAutomationHub } from "./hub/automation";
 import { deployGoldenAmiHub } from "./hub/goldenAmi";
 import { deployInventoryHub } from "./hub/inventory";
 import { AccountProviders } from "./providers";
@@ -44,6 +45,7 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
         regions,
         goldenAmi: deployGoldenAmiHub(ctx),
         inventory: deployInventoryHub(ctx),
+        automation: deployAutomationHub(ctx),
     }) as pulumi.Output<HubOutputs>;
 
     const members = config.members.map((member) => {
@@ -61,6 +63,7 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 collectInventoryWithAssociation: config.inventory.collection === "association",
                 namePrefix: config.namePrefix,
                 managedInstances: config.managedInstances,
+                automation: config.automation,
             },
             { provider: providers.forAccount(member.accountId, providerRoleArn) },
         );

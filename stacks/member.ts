@@ -29,6 +29,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             collectInventoryWithAssociation: config.inventoryCollection === "association",
             namePrefix: config.namePrefix,
             managedInstances: config.managedInstances,
+            automation: config.automation,
         },
         { provider: providers.forAccount(config.accountId) },
     );

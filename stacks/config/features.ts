@@ -204,9 +204,25 @@ export const managedInstancesSettings = z.strictObject({
         .prefault({}),
 });
 
+const inlinePolicy = z.strictObject({
+    actions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9*]+$/, "is not an IAM action such as s3:PutEncryptionConfiguration")).min(1),
+    resources: z.array(z.string().min(1)).default(["*"]),
+});
+
 export const automationSettings = z.strictObject({
     enabled: z.boolean().default(false),
+    administrationRoleName: iamRoleName.default("AWS-SystemsManager-AutomationAdministrationRole"),
     executionRoleName: iamRoleName.default("AWS-SystemsManager-AutomationExecutionRole"),
+    /** Above this many members the administration role names the execution role in any account of the organization (aws:ResourceOrgID) instead of listing ARNs. */
+    exactArnsUpTo: z.number().int().min(1).max(500).default(50),
+    /** What the runbooks you run need beyond AmazonSSMAutomationRole. */
+    extraManagedPolicyArns: z
+        .array(z.string().regex(/^arn:[\w-]+:iam::(aws|\d{12}):policy\/.+$/, "is not a managed policy ARN"))
+        .default([]),
+    inlinePolicies: z.record(z.string().regex(/^[\w+=,.@-]{1,128}$/, "is not a policy name"), inlinePolicy).default({}),
+    /** Email addresses told about failed, timed-out and cancelled executions and steps (may be a secret). */
+    notificationEmails: z.array(email).default([]),
+    logRetentionDays: retentionDays.default(30),
 });
 
 export const deliverySettings = z.strictObject({

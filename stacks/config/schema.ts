@@ -57,6 +57,8 @@ export const memberStackSchema = z.strictObject({
     namePrefix,
     /** Settings of the managed-instances capability for this account (on with features.managedInstances). */
     managedInstances: featureSchemas.managedInstances,
+    /** This account's execution role grants and script-log retention (on with features.automation). */
+    automation: featureSchemas.automation,
     /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
     inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
 });

@@ -221,6 +221,11 @@ describe("inventory under mocks", () => {
                     targetRoleName: "B",
                     imageTopicArn: "t",
                 },
+                automation: {
+                    administrationRoleArn: `arn:aws:iam::${main}:role/AWS-SystemsManager-AutomationAdministrationRole`,
+                    executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
+                    mainBusArn: `arn:aws:events:ap-northeast-1:${main}:event-bus/default`,
+                },
                 inventory: {
                     bucketName: bucket,
                     bucketRegion: "ap-northeast-1",

@@ -80,7 +80,9 @@ describe("managed instances under mocks (two accounts, two regions)", () => {
     });
 
     it("points Default Host Management at its role in each region, and creates the roles once per account", () => {
-        const settings = ofType(run, "aws:ssm/serviceSetting:ServiceSetting");
+        const settings = ofType(run, "aws:ssm/serviceSetting:ServiceSetting").filter((s) =>
+            String(s.inputs.settingId).endsWith("default-ec2-instance-management-role"),
+        );
         assert.equal(settings.length, 4);
         const staging = named(run, "aws:ssm/serviceSetting:ServiceSetting", "staging-managed-instances-default-host-management-us-east-1");
         assert.equal(

@@ -69,7 +69,7 @@ describe("offline plan (npm run plan)", () => {
         assert.equal(result.code, 0, result.stderr);
         const parsed = JSON.parse(result.stdout) as PlanJson;
         assert.ok(parsed.resources.every((r) => r.account === "555555555555"));
-        const roleB = parsed.resources.find((r) => r.type === "aws:iam/role:Role");
+        const roleB = parsed.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === "LambdaExecutionRoleForSSMParam");
         assert.ok(roleB, "the member gets role B");
         // The trust names the hub's real role A ARN, taken from the main stack's own plan.
         assert.match(String(roleB.inputs.assumeRolePolicy), /"AWS":"arn:aws:iam::111111111111:role\/multi-account-ops-ami-publisher"/);

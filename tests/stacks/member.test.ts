@@ -21,6 +21,11 @@ describe("member stack (spoke mode)", () => {
                 targetRoleName: "LambdaExecutionRoleForSSMParam",
                 imageTopicArn: "arn:aws:sns:ap-northeast-1:111111111111:multi-account-ops-image-builder",
             },
+            automation: {
+                administrationRoleArn: "arn:aws:iam::111111111111:role/AWS-SystemsManager-AutomationAdministrationRole",
+                executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
+                mainBusArn: "arn:aws:events:ap-northeast-1:111111111111:event-bus/default",
+            },
             inventory: {
                 bucketName: "multi-account-ops-inventory-111111111111-ap-northeast-1",
                 bucketRegion: "ap-northeast-1",

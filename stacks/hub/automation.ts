@@ -1,0 +1,33 @@
+import { AutomationHub } from "../../components/automation/hub";
+import type { HubPartInputs } from "../../components/hub";
+import { memberFeatures } from "../config/resolve";
+import type { HubContext } from "./context";
+
+/** Cross-account Automation's main-account side. */
+export function deployAutomationHub(ctx: HubContext): HubPartInputs<"automation"> {
+    const { config } = ctx;
+    const settings = config.automation;
+    if (!settings.enabled) return undefined;
+    const hub = new AutomationHub(
+        "automation",
+        {
+            partition: ctx.partition,
+            accountId: config.mainAccountId,
+            region: config.homeRegion,
+            regions: ctx.regions,
+            namePrefix: config.namePrefix,
+            organizationId: config.organizationId,
+            administrationRoleName: settings.administrationRoleName,
+            executionRoleName: settings.executionRoleName,
+            memberAccountIds: config.members
+                .filter((member) => memberFeatures(config, member).automation)
+                .map((member) => member.accountId),
+            exactArnsUpTo: settings.exactArnsUpTo,
+            notificationEmails: settings.notificationEmails,
+            emailsAreSecret: config.secretKeys.has("automation"),
+            logRetentionDays: settings.logRetentionDays,
+        },
+        { provider: ctx.mainProvider },
+    );
+    return { administrationRoleArn: hub.administrationRole.arn, executionRoleName: settings.executionRoleName, mainBusArn: hub.busArn };
+}

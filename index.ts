@@ -1,8 +1,13 @@
 import { readStackConfig } from "./stacks/config/load";
+import { runDeploymentsStack } from "./stacks/deployments";
 import { runMainStack } from "./stacks/main";
 import { runMemberStack } from "./stacks/member";
 
 // Validation throws before any resource is registered, listing every config problem at once.
 const config = readStackConfig();
 
-export = config.stackRole === "main" ? runMainStack(config) : runMemberStack(config);
+export = config.stackRole === "main"
+    ? runMainStack(config)
+    : config.stackRole === "deployments"
+      ? runDeploymentsStack(config)
+      : runMemberStack(config);

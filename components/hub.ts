@@ -24,6 +24,12 @@ export interface HubOutputs {
         /** The main account's default bus in its home region, where members forward failures. */
         mainBusArn: string;
     };
+    delivery?: {
+        deployerRoleArn: string;
+        readOnlyRoleArn: string;
+        memberDeployRoleName: string;
+        memberReadOnlyRoleName: string;
+    };
     inventory?: {
         bucketName: string;
         bucketRegion: string;

@@ -30,7 +30,7 @@ export async function planStack(stack: string, root = projectRoot, stackFile = s
     const accountLabels = labels(file.values);
     let mainOutputs: Record<string, unknown> | undefined;
     const mainStack = file.values.mainStack;
-    if (file.values.stackRole === "member" && typeof mainStack === "string") {
+    if ((file.values.stackRole === "member" || file.values.stackRole === "deployments") && typeof mainStack === "string") {
         const mainPlan = await planStack(mainStack.split("/").pop() ?? mainStack, root);
         mainOutputs = mainPlan.run.outputs;
         for (const [account, label] of mainPlan.accountLabels) if (!accountLabels.has(account)) accountLabels.set(account, label);

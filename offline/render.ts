@@ -51,9 +51,10 @@ export function renderText(stack: string, registrations: readonly Registration[]
     const resources = planResources(registrations);
     const byAccount = new Map<string, Map<string, PlanResource[]>>();
     for (const resource of resources) {
-        const account = resource.account ?? "unknown account";
+        const account =
+            resource.account ?? (resource.type.startsWith("pulumiservice:") ? "Pulumi Cloud (no AWS account)" : "unknown account");
         const regions = byAccount.get(account) ?? new Map<string, PlanResource[]>();
-        const region = resource.region ?? "unknown region";
+        const region = resource.region ?? (resource.type.startsWith("pulumiservice:") ? "global" : "unknown region");
         regions.set(region, [...(regions.get(region) ?? []), resource]);
         byAccount.set(account, regions);
     }

@@ -4,9 +4,10 @@ import { partitionOf, roleArn } from "../components/arns";
 import type { HubOutputs } from "../components/hub";
 import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
-import { memberFeatures, stackRegions } from "./config/resolve";
+import { memberAccessRoleName, memberFeatures, stackRegions } from "./config/resolve";
 import type { HubContext } from "./hub/context";
 import { deployAutomationHub } from "./hub/automation";
+import { deployDeliveryHub } from "./hub/delivery";
 import { deployGoldenAmiHub } from "./hub/goldenAmi";
 import { deployInventoryHub } from "./hub/inventory";
 import { AccountProviders } from "./providers";
@@ -46,10 +47,11 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
         goldenAmi: deployGoldenAmiHub(ctx),
         inventory: deployInventoryHub(ctx),
         automation: deployAutomationHub(ctx),
+        delivery: deployDeliveryHub(ctx),
     }) as pulumi.Output<HubOutputs>;
 
     const members = config.members.map((member) => {
-        const providerRoleArn = roleArn(partition, member.accountId, member.hubRoleName);
+        const providerRoleArn = roleArn(partition, member.accountId, memberAccessRoleName(config, member));
         const memberRegions = member.regions ?? regions;
         new MemberAccount(
             member.name,

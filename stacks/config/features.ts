@@ -227,6 +227,39 @@ export const automationSettings = z.strictObject({
 
 export const deliverySettings = z.strictObject({
     enabled: z.boolean().default(false),
+    /** The Pulumi Cloud organization: the OIDC audience and part of every token's subject. */
+    pulumiOrganization: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "is not a Pulumi organization name")
+        .optional(),
+    /** Stacks of this project the deployer role may deploy (and the read-only role preview). */
+    stacks: z
+        .array(z.string().regex(/^[\w.-]+$/, "is not a stack name"))
+        .min(1)
+        .default(["main"]),
+    deployerRoleName: iamRoleName.default("multi-account-ops-deployer"),
+    readOnlyRoleName: iamRoleName.default("multi-account-ops-preview"),
+    /** What the deployer may do in the main account (deploying this program needs broad rights). */
+    deployerManagedPolicyArns: z.array(z.string()).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    /** The two roles in every member. */
+    memberDeployRoleName: iamRoleName.default("multi-account-ops-deploy"),
+    memberReadOnlyRoleName: iamRoleName.default("multi-account-ops-read-only"),
+    memberDeployManagedPolicyArns: z.array(z.string()).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    /** Once the member roles exist: the hub's providers assume memberDeployRoleName instead of each member's hubRoleName. */
+    useDeployRoles: z.boolean().default(false),
+    /** Bootstrap the member roles into every current and future account of these OUs (StackSet from `management`). */
+    organizationalUnitIds: z.array(organizationalUnitId).default([]),
+    /** GitHub Actions OIDC, for teams that preview and deploy from the workflow instead of Pulumi Deployments. */
+    github: z
+        .strictObject({
+            actionsOidc: z.boolean().default(false),
+            repository: z
+                .string()
+                .regex(/^[\w.-]+\/[\w.-]+$/, "is not an owner/repository name")
+                .optional(),
+            branch: z.string().min(1).default("main"),
+        })
+        .prefault({}),
 });
 
 export const featureSchemas = {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
+import { deploymentsStackSchema, mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
 
 export const configNamespace = "multi-account-ops";
 
@@ -107,6 +107,12 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
             `inventory.quickSetup.organizationalUnitIds ${JSON.stringify(quickSetupOus ?? [])} must list at least one OU when inventory.collection is "quickSetup"`,
         );
     }
+    const delivery = raw.delivery as
+        { enabled?: unknown; pulumiOrganization?: unknown; github?: { actionsOidc?: unknown; repository?: unknown } } | undefined;
+    if (delivery?.enabled === true && delivery.pulumiOrganization === undefined)
+        problems.push("delivery.pulumiOrganization is required when delivery.enabled is true");
+    if (delivery?.github?.actionsOidc === true && delivery.github.repository === undefined)
+        problems.push("delivery.github.repository is required when delivery.github.actionsOidc is true");
     if (Array.isArray(raw.extraRegions) && raw.extraRegions.includes(raw.homeRegion)) {
         problems.push(`extraRegions ${JSON.stringify(raw.extraRegions)} repeats homeRegion ${JSON.stringify(raw.homeRegion)}`);
     }
@@ -126,16 +132,16 @@ export function parseStackConfig(raw: Record<string, unknown>, options: ParseOpt
     const secretKeys = options.secretKeys ?? new Set<string>();
     const problems: string[] = [];
     let role = raw.stackRole;
-    if (role !== "main" && role !== "member") {
+    if (role !== "main" && role !== "member" && role !== "deployments") {
         problems.push(
             role === undefined
-                ? 'stackRole is required: "main" or "member"'
-                : `stackRole ${JSON.stringify(role)} must be "main" or "member"`,
+                ? 'stackRole is required: "main", "member" or "deployments"'
+                : `stackRole ${JSON.stringify(role)} must be "main", "member" or "deployments"`,
         );
         // Still check the rest, against the schema the other keys point to.
         role = "members" in raw || "mainAccountId" in raw ? "main" : "member";
     }
-    const schema = role === "main" ? mainStackSchema : memberStackSchema;
+    const schema = role === "main" ? mainStackSchema : role === "deployments" ? deploymentsStackSchema : memberStackSchema;
     const result = schema.safeParse({ ...raw, stackRole: role }, { reportInput: true });
     if (!result.success) {
         for (const issue of result.error.issues) problems.push(...describeIssue(issue));

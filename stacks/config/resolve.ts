@@ -21,3 +21,20 @@ export function stackRegions(config: { homeRegion: string; extraRegions: readonl
 export function memberStackFeatures(config: MemberStackConfig): FeatureSwitches {
     return Object.fromEntries(featureNames.map((name) => [name, config.features[name] ?? false])) as Record<FeatureName, boolean>;
 }
+
+/** Set only by the pull-request preview job: every member provider then assumes the read-only role. */
+export const previewOnlyVariable = "MULTI_ACCOUNT_OPS_PREVIEW_ONLY";
+
+/**
+ * The role the hub's provider assumes in a member. A preview-only run (the switch above) takes
+ * the read-only deploy role, so a pull-request preview never holds write credentials; otherwise the
+ * deploy role once `delivery.useDeployRoles` is on, else the member's `hubRoleName`.
+ */
+export function memberAccessRoleName(config: MainStackConfig, member: MemberAccountConfig, env: NodeJS.ProcessEnv = process.env): string {
+    if (env[previewOnlyVariable] === "true") {
+        if (!config.delivery.enabled)
+            throw new Error(`${previewOnlyVariable}=true needs delivery.enabled: the read-only member roles come with it`);
+        return config.delivery.memberReadOnlyRoleName;
+    }
+    return config.delivery.enabled && config.delivery.useDeployRoles ? config.delivery.memberDeployRoleName : member.hubRoleName;
+}

@@ -63,7 +63,24 @@ export const memberStackSchema = z.strictObject({
     inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
 });
 
+/** The stack that configures Pulumi Deployments for the others (a stack never manages its own settings). */
+export const deploymentsStackSchema = z.strictObject({
+    stackRole: z.literal("deployments"),
+    pulumiOrganization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "is not a Pulumi organization name"),
+    repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "is not an owner/repository name"),
+    branch: z.string().min(1).default("main"),
+    /** The main stack, whose hub output names the deployer role. */
+    mainStack: z.string().regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "is not a stack name such as org/multi-account-ops/main"),
+    /** The stacks of this project to deploy on push. */
+    stacks: z.array(z.string().regex(/^[\w.-]+$/, "is not a stack name")).min(1),
+    /** Only changes under these paths trigger a deployment. */
+    pathFilters: z
+        .array(z.string().min(1))
+        .default(["index.ts", "stacks/**", "components/**", "handlers/**", "Pulumi.*.yaml", "package.json", "package-lock.json"]),
+});
+
 export type MemberAccountConfig = z.output<typeof memberAccountSchema>;
 export type MainStackConfig = z.output<typeof mainStackSchema> & { readonly secretKeys: ReadonlySet<string> };
 export type MemberStackConfig = z.output<typeof memberStackSchema> & { readonly secretKeys: ReadonlySet<string> };
-export type StackConfig = MainStackConfig | MemberStackConfig;
+export type DeploymentsStackConfig = z.output<typeof deploymentsStackSchema> & { readonly secretKeys: ReadonlySet<string> };
+export type StackConfig = MainStackConfig | MemberStackConfig | DeploymentsStackConfig;

@@ -39,13 +39,16 @@ describe("inventory bucket policy (iam-simulate)", () => {
             context: { "aws:SecureTransport": "true" },
         });
         assert.equal(acl, "Allowed");
+        // PutObjectTagging carries no ACL header: only the org condition applies.
+        const taggingContext: Record<string, string> = { ...delivery };
+        delete taggingContext["s3:x-amz-acl"];
         const tagging = await decide({
             principal: "ssm.amazonaws.com",
             action: "s3:PutObjectTagging",
             resource: object,
             resourceAccount: "111111111111",
             resourcePolicy: policy,
-            context: delivery,
+            context: taggingContext,
         });
         assert.equal(tagging, "Allowed");
     });

@@ -42,8 +42,21 @@ export async function decide(request: Request): Promise<Decision> {
         {},
     );
     if (result.resultType === "error") throw new Error(`iam-simulate rejected the simulation: ${JSON.stringify(result.errors)}`);
+    // A context key the simulator drops would make a condition fail "because missing": never let that pass silently.
+    const ignored = result.resultType === "single" ? (result.result.ignoredContextKeys ?? []) : [];
+    if (ignored.length > 0) throw new Error(`iam-simulate ignored context keys ${ignored.join(", ")}: the simulation would not test them`);
     return result.overallResult as Decision;
 }
 
 /** An identity policy that allows everything, to show a denial comes from the document under test. */
 export const allowEverything: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/**
+ * iam-simulate accepts only the web-identity condition keys of the identity providers it knows, and
+ * Pulumi Cloud (`api.pulumi.com/oidc:aud`, `:sub`) is not among them: it would drop those keys. This
+ * renames the issuer, in a trust policy and in the request context alike, to one it knows
+ * (`accounts.google.com:aud`/`:sub`). The conditions, operators and values stay exactly the same.
+ */
+export function withSimulatableIssuer<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value).split("api.pulumi.com/oidc:").join("accounts.google.com:")) as T;
+}

@@ -64,7 +64,10 @@ describe("stack configuration", () => {
 
     it("rejects an unknown stack role and still checks the other keys", () => {
         const problems = problemsOf(mainWith((c) => ((c.stackRole = "hub"), (c.extraRegions = ["mars-1"]))));
-        assert.deepEqual(problems, ['stackRole "hub" must be "main" or "member"', 'extraRegions[0] "mars-1" is not a known AWS region']);
+        assert.deepEqual(problems, [
+            'stackRole "hub" must be "main", "member" or "deployments"',
+            'extraRegions[0] "mars-1" is not a known AWS region',
+        ]);
     });
 
     it("requires the member stack's keys", () => {

@@ -10,9 +10,15 @@ describe("main stack (hub mode)", () => {
         run = await runProgram("main", config);
     });
 
-    it("makes exactly one provider per account: 3 members and the main account in 2 regions is 4, not 8", () => {
+    it("makes exactly one provider per account: 3 members, main and management in 2 regions is 5, not 10", () => {
         const providers = ofType(run, "pulumi:providers:aws");
-        assert.deepEqual(providers.map((p) => p.account).sort(), ["111111111111", "222222222222", "333333333333", "444444444444"]);
+        assert.deepEqual(providers.map((p) => p.account).sort(), [
+            "111111111111",
+            "222222222222",
+            "333333333333",
+            "444444444444",
+            "999999999999",
+        ]);
         assert.ok(providers.every((p) => p.inputs.region === "ap-northeast-1"));
     });
 

@@ -1,0 +1,58 @@
+import { DeliveryHub } from "../../components/delivery/hub";
+import { MemberRolesStackSet } from "../../components/delivery/memberRolesStackSet";
+import type { HubPartInputs } from "../../components/hub";
+import type { HubContext } from "./context";
+
+/** Delivery's main-account side: OIDC, the deployer and read-only roles, and the member roles' StackSet. */
+export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
+    const { config } = ctx;
+    const settings = config.delivery;
+    if (!settings.enabled || !settings.pulumiOrganization) return undefined;
+    const hub = new DeliveryHub(
+        "delivery",
+        {
+            partition: ctx.partition,
+            accountId: config.mainAccountId,
+            region: config.homeRegion,
+            organizationId: config.organizationId,
+            pulumiOrganization: settings.pulumiOrganization,
+            stacks: settings.stacks,
+            deployerRoleName: settings.deployerRoleName,
+            readOnlyRoleName: settings.readOnlyRoleName,
+            deployerManagedPolicyArns: settings.deployerManagedPolicyArns,
+            memberAccountIds: config.members.map((member) => member.accountId),
+            memberDeployRoleName: settings.memberDeployRoleName,
+            memberReadOnlyRoleName: settings.memberReadOnlyRoleName,
+            memberDeployManagedPolicyArns: settings.memberDeployManagedPolicyArns,
+            github:
+                settings.github.actionsOidc && settings.github.repository
+                    ? { repository: settings.github.repository, branch: settings.github.branch }
+                    : undefined,
+        },
+        { provider: ctx.mainProvider },
+    );
+    if (settings.organizationalUnitIds.length > 0) {
+        new MemberRolesStackSet(
+            "delivery-member-roles",
+            {
+                region: config.homeRegion,
+                namePrefix: config.namePrefix,
+                organizationalUnitIds: settings.organizationalUnitIds,
+                callAs: config.management?.callAs ?? "SELF",
+                organizationId: config.organizationId,
+                deployerRoleArn: hub.deployerRole.arn,
+                readOnlyRoleArn: hub.readOnlyRole.arn,
+                deployRoleName: settings.memberDeployRoleName,
+                readOnlyRoleName: settings.memberReadOnlyRoleName,
+                deployManagedPolicyArns: settings.memberDeployManagedPolicyArns,
+            },
+            { provider: ctx.managementProvider() },
+        );
+    }
+    return {
+        deployerRoleArn: hub.deployerRole.arn,
+        readOnlyRoleArn: hub.readOnlyRole.arn,
+        memberDeployRoleName: settings.memberDeployRoleName,
+        memberReadOnlyRoleName: settings.memberReadOnlyRoleName,
+    };
+}

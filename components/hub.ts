@@ -45,7 +45,10 @@ export type HubPartInputs<K extends keyof HubOutputs> =
     { [P in keyof NonNullable<HubOutputs[K]>]: pulumi.Input<NonNullable<HubOutputs[K]>[P]> } | undefined;
 
 /** Reads one capability's part of the hub outputs, failing clearly when the main stack has it off. */
-export function hubPart<K extends "goldenAmi" | "inventory" | "automation">(hub: HubOutputs, part: K): NonNullable<HubOutputs[K]> {
+export function hubPart<K extends "goldenAmi" | "inventory" | "automation" | "delivery">(
+    hub: HubOutputs,
+    part: K,
+): NonNullable<HubOutputs[K]> {
     const value = hub[part];
     if (value === undefined) {
         throw new Error(

@@ -4,6 +4,7 @@ import type { automationSettings, FeatureName } from "../stacks/config/features"
 import { partitionOf } from "./arns";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
 import { AutomationMember } from "./automation/member";
+import { MemberDeployRoles } from "./delivery/memberRoles";
 import { AccountInventory } from "./inventory/accountInventory";
 import { ManagedInstances, type ManagedInstancesSettings } from "./managedInstances/managedInstances";
 import { hubPart, type HubOutputs } from "./hub";
@@ -30,6 +31,11 @@ export interface MemberAccountArgs {
     managedInstances: ManagedInstancesSettings;
     /** What this account's Automation execution role may do beyond AmazonSSMAutomationRole, and script-log retention. */
     automation: Pick<AutomationSettings, "extraManagedPolicyArns" | "inlinePolicies" | "logRetentionDays">;
+    /**
+     * Create the deploy and read-only roles here (a member stack run with the account's own admin
+     * credentials). The hub's StackSet creates them for the accounts of its OUs instead.
+     */
+    deployRoles?: { managedPolicyArns: string[] };
 }
 
 type AutomationSettings = z.output<typeof automationSettings>;
@@ -107,6 +113,23 @@ export class MemberAccount extends pulumi.ComponentResource {
                     extraManagedPolicyArns: args.automation.extraManagedPolicyArns,
                     inlinePolicies: args.automation.inlinePolicies,
                     logRetentionDays: args.automation.logRetentionDays,
+                },
+                { parent: this },
+            );
+        }
+
+        if (args.features.delivery && args.deployRoles) {
+            const delivery = hub.apply((h) => hubPart(h, "delivery"));
+            new MemberDeployRoles(
+                `${name}-deploy-roles`,
+                {
+                    partition,
+                    organizationId: hub.organizationId,
+                    deployerRoleArn: delivery.deployerRoleArn,
+                    readOnlyRoleArn: delivery.readOnlyRoleArn,
+                    deployRoleName: delivery.memberDeployRoleName,
+                    readOnlyRoleName: delivery.memberReadOnlyRoleName,
+                    deployManagedPolicyArns: args.deployRoles.managedPolicyArns,
                 },
                 { parent: this },
             );

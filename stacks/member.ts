@@ -30,6 +30,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             namePrefix: config.namePrefix,
             managedInstances: config.managedInstances,
             automation: config.automation,
+            deployRoles: { managedPolicyArns: config.deployRoleManagedPolicyArns },
         },
         { provider: providers.forAccount(config.accountId) },
     );

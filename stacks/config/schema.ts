@@ -59,6 +59,8 @@ export const memberStackSchema = z.strictObject({
     managedInstances: featureSchemas.managedInstances,
     /** This account's execution role grants and script-log retention (on with features.automation). */
     automation: featureSchemas.automation,
+    /** With features.delivery: what the deploy role created here may do. */
+    deployRoleManagedPolicyArns: z.array(z.string()).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
     /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
     inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
 });

@@ -26,6 +26,12 @@ describe("member stack (spoke mode)", () => {
                 executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
                 mainBusArn: "arn:aws:events:ap-northeast-1:111111111111:event-bus/default",
             },
+            delivery: {
+                deployerRoleArn: "arn:aws:iam::111111111111:role/multi-account-ops-deployer",
+                readOnlyRoleArn: "arn:aws:iam::111111111111:role/multi-account-ops-preview",
+                memberDeployRoleName: "multi-account-ops-deploy",
+                memberReadOnlyRoleName: "multi-account-ops-read-only",
+            },
             inventory: {
                 bucketName: "multi-account-ops-inventory-111111111111-ap-northeast-1",
                 bucketRegion: "ap-northeast-1",
@@ -67,6 +73,19 @@ describe("member stack (spoke mode)", () => {
             runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub: baseHub }) }),
             /the main stack exports no "goldenAmi" outputs: turn goldenAmi.enabled on in the main stack/,
         );
+    });
+
+    it("creates the deploy and read-only roles for the hub, trusting only its deployer and preview roles", () => {
+        const trustOf = (name: string): unknown => {
+            const found = ofType(run, "aws:iam/role:Role").find((r) => r.inputs.name === name);
+            assert.ok(found, name);
+            assert.equal(found.account, "555555555555");
+            return (JSON.parse(String(found.inputs.assumeRolePolicy)) as { Statement: { Principal: unknown }[] }).Statement[0].Principal;
+        };
+        assert.deepEqual(trustOf("multi-account-ops-deploy"), { AWS: "arn:aws:iam::111111111111:role/multi-account-ops-deployer" });
+        assert.deepEqual(trustOf("multi-account-ops-read-only"), {
+            AWS: ["arn:aws:iam::111111111111:role/multi-account-ops-deployer", "arn:aws:iam::111111111111:role/multi-account-ops-preview"],
+        });
     });
 
     it("deploys with the member's own credentials, limited to its account", () => {

@@ -221,6 +221,12 @@ describe("inventory under mocks", () => {
                     targetRoleName: "B",
                     imageTopicArn: "t",
                 },
+                delivery: {
+                    deployerRoleArn: `arn:aws:iam::${main}:role/multi-account-ops-deployer`,
+                    readOnlyRoleArn: `arn:aws:iam::${main}:role/multi-account-ops-preview`,
+                    memberDeployRoleName: "multi-account-ops-deploy",
+                    memberReadOnlyRoleName: "multi-account-ops-read-only",
+                },
                 automation: {
                     administrationRoleArn: `arn:aws:iam::${main}:role/AWS-SystemsManager-AutomationAdministrationRole`,
                     executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",

@@ -28,6 +28,20 @@ export function policy(...statements: PolicyStatement[]): PolicyDocument {
     return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * The first statement of every customer-managed key policy here: the account administers the key
+ * through IAM (AWS's default). Who may use the key is in the statements that follow it.
+ */
+export function accountAdministersKey(partition: string, accountId: string): PolicyStatement {
+    return {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
+}
+
 /** Serializes a document whose builder needs resolved values (ARNs of other resources). */
 export function policyJson<T>(inputs: pulumi.Input<T>, build: (values: pulumi.Unwrap<T>) => PolicyDocument): pulumi.Output<string> {
     return pulumi.output(inputs).apply((values) => JSON.stringify(build(values)));

@@ -8,26 +8,31 @@ const bundles = new Map<string, string>();
 /**
  * Bundles a handler (and everything it imports, the AWS SDK included, so its version is pinned)
  * into one CommonJS file. Deterministic: the same sources give the same bytes, so an unchanged
- * handler gives an unchanged asset and no diff. Built once per program run.
+ * handler gives an unchanged asset and no diff.
  */
+export function buildBundle(entry: string): string {
+    const result = esbuild.buildSync({
+        entryPoints: [path.resolve(projectRoot, entry)],
+        absWorkingDir: projectRoot,
+        bundle: true,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        write: false,
+        sourcemap: false,
+        legalComments: "none",
+        logLevel: "silent",
+        metafile: false,
+    });
+    return result.outputFiles[0].text;
+}
+
+/** The bundle, built once per program run. */
 export function bundleHandler(entry: string): string {
     const absolute = path.resolve(projectRoot, entry);
     let code = bundles.get(absolute);
     if (code === undefined) {
-        const result = esbuild.buildSync({
-            entryPoints: [absolute],
-            absWorkingDir: projectRoot,
-            bundle: true,
-            platform: "node",
-            target: "node22",
-            format: "cjs",
-            write: false,
-            sourcemap: false,
-            legalComments: "none",
-            logLevel: "silent",
-            metafile: false,
-        });
-        code = result.outputFiles[0].text;
+        code = buildBundle(entry);
         bundles.set(absolute, code);
     }
     return code;

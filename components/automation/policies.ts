@@ -1,4 +1,4 @@
-import { policy, type PolicyDocument, type PolicyStatement } from "../iam";
+import { accountAdministersKey, policy, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Cross-account Automation's documents and event patterns, from plain values so tests evaluate exactly these. */
 
@@ -106,21 +106,12 @@ export function failureTopicPolicy(topicArn: string, ruleArn: string, accountId:
 }
 
 export function failureKeyPolicy(partition: string, accountId: string): PolicyDocument {
-    return policy(
-        {
-            Sid: "AccountAdministersKeyThroughIam",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
-        {
-            Sid: "EventBridgeEncryptsNotifications",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-        },
-    );
+    return policy(accountAdministersKey(partition, accountId), {
+        Sid: "EventBridgeEncryptsNotifications",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
 }

@@ -1,4 +1,4 @@
-import { policy, type PolicyDocument, type PolicyStatement } from "../iam";
+import { accountAdministersKey, policy, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Every IAM document of the golden AMI capability, built from plain strings so tests can evaluate them directly. */
 
@@ -185,13 +185,7 @@ export function opsTopicPolicy(partition: string, accountId: string, region: str
  */
 export function notificationKeyPolicy(partition: string, accountId: string, region: string): PolicyDocument {
     return policy(
-        {
-            Sid: "AccountAdministersKeyThroughIam",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
+        accountAdministersKey(partition, accountId),
         {
             // Granted directly (see imageTopicPolicy): the role's own policy has no KMS permissions for SNS.
             Sid: "ImageBuilderEncryptsNotifications",

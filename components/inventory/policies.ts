@@ -1,4 +1,4 @@
-import { policy, type PolicyDocument } from "../iam";
+import { accountAdministersKey, policy, type PolicyDocument } from "../iam";
 
 /** The inventory bucket's and key's documents, built from plain strings so tests evaluate exactly these. */
 
@@ -50,21 +50,12 @@ export function inventoryBucketPolicy(bucketArn: string, prefix: string, organiz
 
 /** The optional customer-managed key: administered through IAM here; Systems Manager encrypts with it for the organization's accounts only. */
 export function inventoryKeyPolicy(partition: string, accountId: string, organizationId: string): PolicyDocument {
-    return policy(
-        {
-            Sid: "AccountAdministersKeyThroughIam",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
-        {
-            Sid: "SystemsManagerEncryptsInventory",
-            Effect: "Allow",
-            Principal: { Service: "ssm.amazonaws.com" },
-            Action: "kms:GenerateDataKey",
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceOrgID": organizationId } },
-        },
-    );
+    return policy(accountAdministersKey(partition, accountId), {
+        Sid: "SystemsManagerEncryptsInventory",
+        Effect: "Allow",
+        Principal: { Service: "ssm.amazonaws.com" },
+        Action: "kms:GenerateDataKey",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceOrgID": organizationId } },
+    });
 }

@@ -1,4 +1,4 @@
-import { policy, type PolicyDocument } from "../iam";
+import { accountAdministersKey, policy, type PolicyDocument } from "../iam";
 
 /** The managed-instances documents, from plain strings so tests evaluate exactly these. */
 
@@ -29,21 +29,12 @@ export function sessionLoggingPermissions(logGroupArns: string[], keyArns: strin
 
 /** The session key: administered through IAM in the account; CloudWatch Logs may use it for this account's log groups only. */
 export function sessionKeyPolicy(partition: string, accountId: string, region: string): PolicyDocument {
-    return policy(
-        {
-            Sid: "AccountAdministersKeyThroughIam",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
-        {
-            Sid: "CloudWatchLogsEncrypts",
-            Effect: "Allow",
-            Principal: { Service: `logs.${region}.amazonaws.com` },
-            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
-        },
-    );
+    return policy(accountAdministersKey(partition, accountId), {
+        Sid: "CloudWatchLogsEncrypts",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
+    });
 }

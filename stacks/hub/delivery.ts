@@ -1,5 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { DeliveryHub } from "../../components/delivery/hub";
-import { MemberRolesStackSet } from "../../components/delivery/memberRolesStackSet";
+import { memberRolesTemplate } from "../../components/delivery/policies";
+import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
 import type { HubContext } from "./context";
 
@@ -32,19 +34,24 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
         { provider: ctx.mainProvider },
     );
     if (settings.organizationalUnitIds.length > 0) {
-        new MemberRolesStackSet(
+        new OrganizationStackSet(
             "delivery-member-roles",
             {
                 region: config.homeRegion,
-                namePrefix: config.namePrefix,
+                stackSetName: `${config.namePrefix}-deploy-roles`,
+                description: "The deploy and read-only roles the hub assumes, in every account of the OUs",
+                templateBody: pulumi.all([hub.deployerRole.arn, hub.readOnlyRole.arn]).apply(([deployerRoleArn, readOnlyRoleArn]) =>
+                    memberRolesTemplate({
+                        deployerRoleArn,
+                        readOnlyRoleArn,
+                        organizationId: config.organizationId,
+                        deployRoleName: settings.memberDeployRoleName,
+                        readOnlyRoleName: settings.memberReadOnlyRoleName,
+                        deployManagedPolicyArns: settings.memberDeployManagedPolicyArns,
+                    }),
+                ),
                 organizationalUnitIds: settings.organizationalUnitIds,
                 callAs: config.management?.callAs ?? "SELF",
-                organizationId: config.organizationId,
-                deployerRoleArn: hub.deployerRole.arn,
-                readOnlyRoleArn: hub.readOnlyRole.arn,
-                deployRoleName: settings.memberDeployRoleName,
-                readOnlyRoleName: settings.memberReadOnlyRoleName,
-                deployManagedPolicyArns: settings.memberDeployManagedPolicyArns,
             },
             { provider: ctx.managementProvider() },
         );

@@ -3,7 +3,8 @@ import { ImageNotifications } from "../../components/goldenAmi/notifications";
 import { OrgReaderRole } from "../../components/goldenAmi/orgReaderRole";
 import { AmiPipeline } from "../../components/goldenAmi/pipeline";
 import { AmiPublisher } from "../../components/goldenAmi/publisher";
-import { ParameterWriterStackSet } from "../../components/goldenAmi/roleStackSet";
+import { parameterWriterTemplate } from "../../components/goldenAmi/policies";
+import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
 import { memberFeatures } from "../config/resolve";
 import type { HubContext } from "./context";
@@ -105,17 +106,17 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
         );
     }
     if (settings.roleStackSet.enabled) {
-        new ParameterWriterStackSet(
+        new OrganizationStackSet(
             "golden-ami-role-stack-set",
             {
                 region,
-                namePrefix: config.namePrefix,
+                stackSetName: `${config.namePrefix}-ami-parameter-writer`,
+                description: "Role B for the golden AMI publisher, in every account of the shared OUs",
+                templateBody: publisher.role.arn.apply((publisherRoleArn) =>
+                    parameterWriterTemplate(publisherRoleArn, config.organizationId, settings.targetRoleName, settings.parameterPrefix),
+                ),
                 organizationalUnitIds: settings.roleStackSet.organizationalUnitIds,
                 callAs: config.management?.callAs ?? "SELF",
-                roleName: settings.targetRoleName,
-                parameterPrefix: settings.parameterPrefix,
-                publisherRoleArn: publisher.role.arn,
-                organizationId: config.organizationId,
             },
             { provider: ctx.managementProvider() },
         );

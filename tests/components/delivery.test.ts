@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { memberRoleTrust, oidcTrust, pulumiSubjects } from "../../components/delivery/policies";
 import { previewOnlyVariable } from "../../stacks/config/resolve";
+import { sampleHub } from "../helpers/hub";
 import { allowEverything, decide, withSimulatableIssuer } from "../helpers/iam";
 import { exampleConfig, named, ofType, runProgram } from "../helpers/program";
 
@@ -149,14 +150,7 @@ describe("delivery under mocks", () => {
     });
 
     it("configures Pulumi Deployments for each stack from the deployments stack", async () => {
-        const hub = {
-            organizationId: org,
-            mainAccountId: main,
-            partition: "aws",
-            homeRegion: "ap-northeast-1",
-            regions: ["ap-northeast-1"],
-            delivery: { deployerRoleArn: deployer, readOnlyRoleArn: preview, memberDeployRoleName: "d", memberReadOnlyRoleName: "r" },
-        };
+        const hub = sampleHub();
         const run = await runProgram("deployments", exampleConfig("deployments"), {
             stackOutputs: (name) => (name === "my-org/multi-account-ops/main" ? { hub } : undefined),
         });

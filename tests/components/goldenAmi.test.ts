@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import * as esbuild from "esbuild";
+import { buildBundle } from "../../components/lambdaBundle";
 import type { ProgramRun, Registration } from "../../offline/recorder";
-import { exampleConfig, named, ofType, policyOf, projectRoot, runProgram } from "../helpers/program";
+import { exampleConfig, named, ofType, policyOf, runProgram } from "../helpers/program";
 
 const main = "111111111111";
 const management = "999999999999";
@@ -190,22 +190,9 @@ describe("golden AMI components under mocks", () => {
         assert.ok(!JSON.stringify(policy).includes("iam::*:role"));
     });
 
-    it("ships a deterministic esbuild bundle of handlers/amiPublisher.ts as the function code", async () => {
-        const build = async (): Promise<string> => {
-            const result = await esbuild.build({
-                entryPoints: ["handlers/amiPublisher.ts"],
-                absWorkingDir: projectRoot,
-                bundle: true,
-                platform: "node",
-                target: "node22",
-                format: "cjs",
-                write: false,
-                legalComments: "none",
-                logLevel: "silent",
-            });
-            return createHash("sha256").update(result.outputFiles[0].text).digest("hex");
-        };
-        const [first, second] = [await build(), await build()];
+    it("ships a deterministic esbuild bundle of handlers/amiPublisher.ts as the function code", () => {
+        const build = (): string => createHash("sha256").update(buildBundle("handlers/amiPublisher.ts")).digest("hex");
+        const [first, second] = [build(), build()];
         assert.equal(first, second, "two builds of unchanged code differ");
         const fn = named(run, "aws:lambda/function:Function", "golden-ami-publisher-function");
         const code = fn.inputs.code as { archive: Record<string, { sha256: string; bytes: number }> };

@@ -3,6 +3,7 @@ import { CreateResourceDataSyncCommand, ListResourceDataSyncCommand, SSMClient }
 import { mockClient } from "aws-sdk-client-mock";
 import type { ProgramRun, Registration } from "../../offline/recorder";
 import { loadSerializedProvider } from "../helpers/dynamicProvider";
+import { sampleHub } from "../helpers/hub";
 import { exampleConfig, named, ofType, policyOf, runProgram } from "../helpers/program";
 
 const syncType = "pulumi-nodejs:dynamic/inventory:OrganizationResourceDataSync";
@@ -209,29 +210,7 @@ describe("inventory under mocks", () => {
 
     describe("member stack", () => {
         it("syncs with the member's own credentials and serializes the provider", async () => {
-            const hub = {
-                organizationId: "o-exampleorg1",
-                mainAccountId: main,
-                partition: "aws",
-                homeRegion: "ap-northeast-1",
-                regions: ["ap-northeast-1"],
-                goldenAmi: {
-                    publisherRoleArn: `arn:aws:iam::${main}:role/p`,
-                    parameterPrefix: "/ec2-imagebuilder/latest",
-                    targetRoleName: "B",
-                    imageTopicArn: "t",
-                },
-                delivery: {
-                    deployerRoleArn: `arn:aws:iam::${main}:role/multi-account-ops-deployer`,
-                    readOnlyRoleArn: `arn:aws:iam::${main}:role/multi-account-ops-preview`,
-                    memberDeployRoleName: "multi-account-ops-deploy",
-                    memberReadOnlyRoleName: "multi-account-ops-read-only",
-                },
-                automation: {
-                    administrationRoleArn: `arn:aws:iam::${main}:role/AWS-SystemsManager-AutomationAdministrationRole`,
-                    executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
-                    mainBusArn: `arn:aws:events:ap-northeast-1:${main}:event-bus/default`,
-                },
+            const hub = sampleHub({
                 inventory: {
                     bucketName: bucket,
                     bucketRegion: "ap-northeast-1",
@@ -239,7 +218,7 @@ describe("inventory under mocks", () => {
                     syncName: "org-inventory-sync",
                     schedule: "rate(1 hour)",
                 },
-            };
+            });
             const run = await runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub }) });
             const syncs = ofType(run, syncType);
             assert.deepEqual(

@@ -1,46 +1,12 @@
 import { strict as assert } from "node:assert";
 import type { ProgramRun } from "../../offline/recorder";
+import { baseHub, sampleHub } from "../helpers/hub";
 import { exampleConfig, ofType, runProgram } from "../helpers/program";
 
 describe("member stack (spoke mode)", () => {
     let run: ProgramRun;
     const publisherRoleArn = "arn:aws:iam::111111111111:role/multi-account-ops-ami-publisher";
-    const baseHub = {
-        organizationId: "o-exampleorg1",
-        mainAccountId: "111111111111",
-        partition: "aws",
-        homeRegion: "ap-northeast-1",
-        regions: ["ap-northeast-1"],
-    };
-    const hubOutputs = {
-        hub: {
-            ...baseHub,
-            goldenAmi: {
-                publisherRoleArn,
-                parameterPrefix: "/ec2-imagebuilder/latest",
-                targetRoleName: "LambdaExecutionRoleForSSMParam",
-                imageTopicArn: "arn:aws:sns:ap-northeast-1:111111111111:multi-account-ops-image-builder",
-            },
-            automation: {
-                administrationRoleArn: "arn:aws:iam::111111111111:role/AWS-SystemsManager-AutomationAdministrationRole",
-                executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
-                mainBusArn: "arn:aws:events:ap-northeast-1:111111111111:event-bus/default",
-            },
-            delivery: {
-                deployerRoleArn: "arn:aws:iam::111111111111:role/multi-account-ops-deployer",
-                readOnlyRoleArn: "arn:aws:iam::111111111111:role/multi-account-ops-preview",
-                memberDeployRoleName: "multi-account-ops-deploy",
-                memberReadOnlyRoleName: "multi-account-ops-read-only",
-            },
-            inventory: {
-                bucketName: "multi-account-ops-inventory-111111111111-ap-northeast-1",
-                bucketRegion: "ap-northeast-1",
-                prefix: "inventory",
-                syncName: "org-inventory-sync",
-                schedule: "rate(30 minutes)",
-            },
-        },
-    };
+    const hubOutputs = { hub: sampleHub() };
     const requested: string[] = [];
 
     before(async () => {

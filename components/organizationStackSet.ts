@@ -1,45 +1,42 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parameterWriterTemplate } from "./policies";
 
-export interface ParameterWriterStackSetArgs {
+export interface OrganizationStackSetArgs {
     region: string;
-    namePrefix: string;
+    stackSetName: string;
+    description: string;
+    /** The CloudFormation template every account gets. */
+    templateBody: pulumi.Input<string>;
     organizationalUnitIds: string[];
     callAs: "SELF" | "DELEGATED_ADMIN";
-    roleName: string;
-    parameterPrefix: string;
-    publisherRoleArn: pulumi.Input<string>;
-    organizationId: string;
 }
 
 /**
- * Role B in every current and future account of the OUs, with a service-managed StackSet run from
- * the management account or a delegated administrator (pass that account's provider).
+ * A service-managed StackSet with automatic deployment: every current and future account of the
+ * OUs gets the template. Run from the management account or a delegated administrator (pass its
+ * provider). The management account itself is never a target.
  */
-export class ParameterWriterStackSet extends pulumi.ComponentResource {
+export class OrganizationStackSet extends pulumi.ComponentResource {
     readonly stackSet: aws.cloudformation.StackSet;
 
-    constructor(name: string, args: ParameterWriterStackSetArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("multi-account-ops:goldenAmi:ParameterWriterStackSet", name, {}, opts);
+    constructor(name: string, args: OrganizationStackSetArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("multi-account-ops:organization:OrganizationStackSet", name, {}, opts);
         const child = { parent: this };
         this.stackSet = new aws.cloudformation.StackSet(
             `${name}-stack-set`,
             {
                 region: args.region,
-                name: `${args.namePrefix}-ami-parameter-writer`,
-                description: "Role B for the golden AMI publisher, in every account of the shared OUs",
+                name: args.stackSetName,
+                description: args.description,
                 permissionModel: "SERVICE_MANAGED",
                 autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
                 capabilities: ["CAPABILITY_NAMED_IAM"],
                 callAs: args.callAs,
-                templateBody: pulumi
-                    .output(args.publisherRoleArn)
-                    .apply((publisher) => parameterWriterTemplate(publisher, args.organizationId, args.roleName, args.parameterPrefix)),
+                templateBody: args.templateBody,
             },
             child,
         );
-        // IAM is global: one stack instance region per account is enough.
+        // The templates hold IAM roles, which are global: one stack instance region per account is enough.
         new aws.cloudformation.StackSetInstance(
             `${name}-instances`,
             {

@@ -42,6 +42,16 @@ export function accountAdministersKey(partition: string, accountId: string): Pol
     };
 }
 
+/** A trust policy letting one AWS service assume the role, only on behalf of `sourceAccount` when given (confused-deputy guard). */
+export function serviceTrust(service: string, sourceAccount?: string): PolicyDocument {
+    return policy({
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+    });
+}
+
 /** Serializes a document whose builder needs resolved values (ARNs of other resources). */
 export function policyJson<T>(inputs: pulumi.Input<T>, build: (values: pulumi.Unwrap<T>) => PolicyDocument): pulumi.Output<string> {
     return pulumi.output(inputs).apply((values) => JSON.stringify(build(values)));

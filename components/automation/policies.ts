@@ -1,4 +1,4 @@
-import { accountAdministersKey, policy, type PolicyDocument, type PolicyStatement } from "../iam";
+import { accountAdministersKey, policy, serviceTrust, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Cross-account Automation's documents and event patterns, from plain values so tests evaluate exactly these. */
 
@@ -13,12 +13,7 @@ export function failurePattern(detailTypes: string[]): Record<string, unknown> {
 
 /** The administration role: Automation assumes it in the main account. */
 export function administrationTrust(mainAccountId: string): PolicyDocument {
-    return policy({
-        Effect: "Allow",
-        Principal: { Service: "ssm.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": mainAccountId } },
-    });
+    return serviceTrust("ssm.amazonaws.com", mainAccountId);
 }
 
 /** It may assume only the execution role: exact ARNs, or (a large organization) that role name in the organization's accounts. */
@@ -81,12 +76,7 @@ export function busPolicy(busArn: string, organizationId: string): PolicyDocumen
 
 /** A member's forwarder: EventBridge in that account, putting events on the main bus only. */
 export function forwarderTrust(accountId: string): PolicyDocument {
-    return policy({
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
+    return serviceTrust("events.amazonaws.com", accountId);
 }
 
 export function forwarderPermissions(mainBusArn: string): PolicyDocument {

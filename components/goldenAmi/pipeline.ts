@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn } from "../arns";
-import { policy } from "../iam";
-import { role } from "../iam";
+import { role, serviceTrust } from "../iam";
 
 export interface InlineComponent {
     name: string;
@@ -47,7 +46,7 @@ export class AmiPipeline extends pulumi.ComponentResource {
             {
                 name: `${args.namePrefix}-image-builder-instance`,
                 description: "Build and test instances of the golden AMI pipeline",
-                trust: JSON.stringify(policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })),
+                trust: JSON.stringify(serviceTrust("ec2.amazonaws.com")),
                 managedPolicyArns: [
                     managedPolicyArn(partition, "EC2InstanceProfileForImageBuilder"),
                     managedPolicyArn(partition, "AmazonSSMManagedInstanceCore"),

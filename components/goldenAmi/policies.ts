@@ -1,4 +1,4 @@
-import { accountAdministersKey, policy, type PolicyDocument, type PolicyStatement } from "../iam";
+import { accountAdministersKey, policy, serviceTrust, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Every IAM document of the golden AMI capability, built from plain strings so tests can evaluate them directly. */
 
@@ -87,12 +87,7 @@ export function publisherPermissions(args: PublisherPermissionArgs): PolicyDocum
 }
 
 export function lambdaTrust(accountId: string): PolicyDocument {
-    return policy({
-        Effect: "Allow",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    });
+    return serviceTrust("lambda.amazonaws.com", accountId);
 }
 
 /** Role B's trust: only role A, only from inside the organization. */

@@ -139,6 +139,15 @@ export class AmiPublisher extends pulumi.ComponentResource {
             child,
         );
 
+        // Both alarms fire on a single occurrence and notify the ops topic.
+        const alarmOnAnyInFiveMinutes = {
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            alarmActions: [args.opsTopic.arn],
+        };
         new aws.cloudwatch.MetricAlarm(
             `${name}-errors-alarm`,
             {
@@ -150,12 +159,7 @@ export class AmiPublisher extends pulumi.ComponentResource {
                 metricName: "Errors",
                 dimensions: { FunctionName: this.function.name },
                 statistic: "Sum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [args.opsTopic.arn],
+                ...alarmOnAnyInFiveMinutes,
             },
             child,
         );
@@ -169,12 +173,7 @@ export class AmiPublisher extends pulumi.ComponentResource {
                 metricName: "ApproximateNumberOfMessagesVisible",
                 dimensions: { QueueName: this.deadLetterQueue.name },
                 statistic: "Maximum",
-                period: 300,
-                evaluationPeriods: 1,
-                threshold: 0,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: [args.opsTopic.arn],
+                ...alarmOnAnyInFiveMinutes,
             },
             child,
         );

@@ -1,15 +1,15 @@
-import { accountAdministersKey, policy, type PolicyDocument } from "../iam";
+import { accountAdministersKey, policy, serviceTrust, type PolicyDocument } from "../iam";
 
 /** The managed-instances documents, from plain strings so tests evaluate exactly these. */
 
 /** The instance role: only EC2 may assume it. */
 export function instanceRoleTrust(): PolicyDocument {
-    return policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
+    return serviceTrust("ec2.amazonaws.com");
 }
 
 /** The Default Host Management role: only Systems Manager may assume it. */
 export function defaultHostManagementTrust(): PolicyDocument {
-    return policy({ Effect: "Allow", Principal: { Service: "ssm.amazonaws.com" }, Action: "sts:AssumeRole" });
+    return serviceTrust("ssm.amazonaws.com");
 }
 
 /** What the instance role needs beyond AmazonSSMManagedInstanceCore for encrypted sessions logged to CloudWatch. */

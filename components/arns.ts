@@ -13,3 +13,13 @@ export function roleArn(partition: string, accountId: string, roleName: string, 
 export function managedPolicyArn(partition: string, name: string): string {
     return `arn:${partition}:iam::aws:policy/${name}`;
 }
+
+/**
+ * A log group's ARN in both forms IAM matches CloudWatch Logs actions against: the bare group (as the
+ * provider's `arn` output gives it) and the group with `:*`, which also covers its log streams
+ * (`...:log-group:<name>:log-stream:<stream>`).
+ */
+export function logGroupResources(logGroupArn: string): string[] {
+    const bare = logGroupArn.replace(/:\*$/, "");
+    return [bare, `${bare}:*`];
+}

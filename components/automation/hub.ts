@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { role } from "../iam";
+import { forwardFailures } from "./forwarding";
 import {
     administrationPermissions,
     administrationTrust,
-    busPolicy,
+    busPermission,
     executionDetailType,
     failureKeyPolicy,
     failurePattern,
@@ -32,8 +33,9 @@ export interface AutomationHubArgs {
 
 /**
  * The main account's side of cross-account Automation: the administration role, the default bus
- * accepting the organization's forwarded failures, a rule for failed, timed-out and cancelled
- * executions and steps, an encrypted topic with email subscriptions, and script logs.
+ * accepting the organization's forwarded failures (one statement of ours), a rule for failed,
+ * timed-out and cancelled executions and steps with the main account's other regions forwarding to
+ * it, an encrypted topic with email subscriptions, and script logs.
  */
 export class AutomationHub extends pulumi.ComponentResource {
     readonly administrationRole: aws.iam.Role;
@@ -43,44 +45,51 @@ export class AutomationHub extends pulumi.ComponentResource {
         super("multi-account-ops:automation:AutomationHub", name, {}, opts);
         const { partition, accountId, region } = args;
         const child = { parent: this };
-        const orgWide =
-            args.memberAccountIds.length > args.exactArnsUpTo
-                ? { partition, executionRoleName: args.executionRoleName, organizationId: args.organizationId }
-                : undefined;
         const executionRoleArns = args.memberAccountIds.map((id) => `arn:${partition}:iam::${id}:role/${args.executionRoleName}`);
+        const orgWide = args.memberAccountIds.length > args.exactArnsUpTo ? { executionRoleName: args.executionRoleName } : undefined;
         this.administrationRole = role(
             `${name}-administration-role`,
             {
                 name: args.administrationRoleName,
                 description: "Systems Manager Automation administration: assumes the execution role in member accounts",
                 trust: JSON.stringify(administrationTrust(accountId)),
-                inlinePolicies: { "assume-execution-roles": JSON.stringify(administrationPermissions(executionRoleArns, orgWide)) },
+                inlinePolicies: {
+                    "assume-execution-roles": JSON.stringify(
+                        administrationPermissions(partition, args.organizationId, executionRoleArns, orgWide),
+                    ),
+                },
             },
             child,
         );
 
         this.busArn = `arn:${partition}:events:${region}:${accountId}:event-bus/default`;
-        new aws.cloudwatch.EventBusPolicy(
-            `${name}-bus-policy`,
-            { region, eventBusName: "default", policy: JSON.stringify(busPolicy(this.busArn, args.organizationId)) },
+        // Only our statement (PutPermission): an EventBusPolicy would replace the whole default bus policy
+        // ("EventBusPolicy ... will overwrite permissions", Pulumi aws.cloudwatch.EventPermission docs).
+        new aws.cloudwatch.EventPermission(
+            `${name}-bus-permission`,
+            { region, eventBusName: "default", ...busPermission(args.organizationId) },
             child,
         );
+        // The main account's own failures in its other regions reach the same bus and topic.
+        forwardFailures(
+            name,
+            { accountId, regions: args.regions.filter((r) => r !== region), namePrefix: args.namePrefix, mainBusArn: this.busArn },
+            this,
+        );
 
+        const topicName = `${args.namePrefix}-automation-failures`;
+        const topicArn = `arn:${partition}:sns:${region}:${accountId}:${topicName}`;
         const key = new aws.kms.Key(
             `${name}-key`,
             {
                 region,
                 description: "Encrypts Automation failure notifications",
                 enableKeyRotation: true,
-                policy: JSON.stringify(failureKeyPolicy(partition, accountId)),
+                policy: JSON.stringify(failureKeyPolicy(partition, accountId, topicArn)),
             },
             child,
         );
-        const topic = new aws.sns.Topic(
-            `${name}-failures`,
-            { region, name: `${args.namePrefix}-automation-failures`, kmsMasterKeyId: key.arn },
-            child,
-        );
+        const topic = new aws.sns.Topic(`${name}-failures`, { region, name: topicName, kmsMasterKeyId: key.arn }, child);
         const rule = new aws.cloudwatch.EventRule(
             `${name}-failures`,
             {

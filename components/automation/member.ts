@@ -2,17 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn } from "../arns";
 import { role } from "../iam";
-import {
-    executionDetailType,
-    executionPassRole,
-    executionTrust,
-    failurePattern,
-    forwarderPermissions,
-    forwarderTrust,
-    inlineGrant,
-    stepDetailType,
-} from "./policies";
-import { AutomationScriptLogs } from "./scriptLogs";
+import { forwardFailures } from "./forwarding";
+import { executionPassRole, executionScriptLogging, executionTargeting, executionTrust, inlineGrant } from "./policies";
+import { AutomationScriptLogs, scriptLogGroupName } from "./scriptLogs";
 
 export interface AutomationMemberArgs {
     partition: string;
@@ -27,7 +19,11 @@ export interface AutomationMemberArgs {
     logRetentionDays: number;
 }
 
-/** A member's side: the execution role, failures forwarded to the main bus from each region, and script logs. */
+/**
+ * A member's side: the execution role (AmazonSSMAutomationRole, your grants, passing only itself,
+ * finding targets by tag or resource group, writing script logs), failures forwarded to the main bus
+ * from each region, and script logs.
+ */
 export class AutomationMember extends pulumi.ComponentResource {
     readonly executionRole: aws.iam.Role;
 
@@ -45,6 +41,14 @@ export class AutomationMember extends pulumi.ComponentResource {
                 managedPolicyArns: [managedPolicyArn(partition, "service-role/AmazonSSMAutomationRole"), ...args.extraManagedPolicyArns],
                 inlinePolicies: {
                     "pass-only-itself": executionRoleArn.apply((arn) => JSON.stringify(executionPassRole(arn))),
+                    "find-targets": JSON.stringify(executionTargeting(partition, accountId, args.regions)),
+                    "write-script-logs": JSON.stringify(
+                        executionScriptLogging(
+                            args.regions.map(
+                                (region) => `arn:${partition}:logs:${region}:${accountId}:log-group:${scriptLogGroupName(args.namePrefix)}`,
+                            ),
+                        ),
+                    ),
                     ...Object.fromEntries(
                         Object.entries(args.inlinePolicies).map(([policyName, grant]) => [
                             policyName,
@@ -56,35 +60,7 @@ export class AutomationMember extends pulumi.ComponentResource {
             child,
         );
 
-        const forwarder = role(
-            `${name}-forwarder-role`,
-            {
-                name: `${args.namePrefix}-automation-forwarder`,
-                description: "EventBridge forwards Automation failures to the main account's bus",
-                trust: JSON.stringify(forwarderTrust(accountId)),
-                inlinePolicies: {
-                    "put-on-main-bus": pulumi.output(args.mainBusArn).apply((bus) => JSON.stringify(forwarderPermissions(bus))),
-                },
-            },
-            child,
-        );
-        for (const region of args.regions) {
-            const rule = new aws.cloudwatch.EventRule(
-                `${name}-failures-${region}`,
-                {
-                    region,
-                    name: `${args.namePrefix}-automation-failures`,
-                    description: "Failed, timed-out or cancelled Automation executions and steps, forwarded to the main account",
-                    eventPattern: JSON.stringify(failurePattern([executionDetailType, stepDetailType])),
-                },
-                child,
-            );
-            new aws.cloudwatch.EventTarget(
-                `${name}-failures-${region}`,
-                { region, rule: rule.name, arn: args.mainBusArn, roleArn: forwarder.arn },
-                child,
-            );
-        }
+        forwardFailures(name, { accountId, regions: args.regions, namePrefix: args.namePrefix, mainBusArn: args.mainBusArn }, this);
         new AutomationScriptLogs(
             `${name}-script-logs`,
             { partition, accountId, regions: args.regions, namePrefix: args.namePrefix, retentionDays: args.logRetentionDays },

@@ -1,3 +1,4 @@
+import { logGroupResources } from "../arns";
 import { accountAdministersKey, policy, serviceTrust, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Cross-account Automation's documents and event patterns, from plain values so tests evaluate exactly these. */
@@ -16,21 +17,38 @@ export function administrationTrust(mainAccountId: string): PolicyDocument {
     return serviceTrust("ssm.amazonaws.com", mainAccountId);
 }
 
-/** It may assume only the execution role: exact ARNs, or (a large organization) that role name in the organization's accounts. */
+/**
+ * It may assume only the execution role: exact ARNs, or (a large organization) that role name in the
+ * organization's accounts. Like AWS's AWS-SystemsManager-AutomationAdministrationRole template
+ * ("Running automations in multiple AWS Regions and accounts", Systems Manager User Guide), it may list
+ * the accounts of an OU or root, so runs can target OUs: only this organization's OUs and roots (their ARNs
+ * carry the organization ID; the account in them is the management account, which a delegated
+ * administrator setup does not name, hence `*`).
+ */
 export function administrationPermissions(
+    partition: string,
+    organizationId: string,
     executionRoleArns: string[],
-    orgWide?: { partition: string; executionRoleName: string; organizationId: string },
+    orgWide?: { executionRoleName: string },
 ): PolicyDocument {
-    const statement: PolicyStatement = orgWide
+    const assume: PolicyStatement = orgWide
         ? {
               Sid: "AssumeExecutionRolesInOrganization",
               Effect: "Allow",
               Action: "sts:AssumeRole",
-              Resource: `arn:${orgWide.partition}:iam::*:role/${orgWide.executionRoleName}`,
-              Condition: { StringEquals: { "aws:ResourceOrgID": orgWide.organizationId } },
+              Resource: `arn:${partition}:iam::*:role/${orgWide.executionRoleName}`,
+              Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
           }
         : { Sid: "AssumeExecutionRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...executionRoleArns].sort() };
-    return policy(statement);
+    return policy(assume, {
+        Sid: "ListAccountsOfTargetOus",
+        Effect: "Allow",
+        Action: "organizations:ListAccountsForParent",
+        Resource: [
+            `arn:${partition}:organizations::*:ou/${organizationId}/ou-*`,
+            `arn:${partition}:organizations::*:root/${organizationId}/r-*`,
+        ],
+    });
 }
 
 /** The execution role trusts the administration role's exact ARN, and Automation in its own account. */
@@ -58,20 +76,63 @@ export function executionPassRole(executionRoleArn: string): PolicyDocument {
     });
 }
 
+/**
+ * Multi-account runs find their targets by tag or resource group in each account (AWS's
+ * AWS-SystemsManager-AutomationExecutionRole template grants the same two actions). tag:GetResources
+ * has no resource-level permissions (Service Authorization Reference, "Resource Groups Tagging API"),
+ * so it takes "*"; ListGroupResources is limited to this account's groups in the member's regions.
+ */
+export function executionTargeting(partition: string, accountId: string, regions: string[]): PolicyDocument {
+    return policy(
+        { Sid: "FindTargetsByTag", Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
+        {
+            Sid: "FindTargetsByResourceGroup",
+            Effect: "Allow",
+            Action: "resource-groups:ListGroupResources",
+            Resource: regions.map((region) => `arn:${partition}:resource-groups:${region}:${accountId}:group/*`),
+        },
+    );
+}
+
+/**
+ * The role that runs a runbook writes aws:executeScript output: logs:CreateLogGroup, CreateLogStream,
+ * DescribeLogGroups, DescribeLogStreams and PutLogEvents ("Logging Automation action output with
+ * CloudWatch Logs", Systems Manager User Guide). All on the script log group, except DescribeLogGroups,
+ * which has no resource-level permissions (Service Authorization Reference, "Amazon CloudWatch Logs").
+ */
+export function executionScriptLogging(logGroupArns: string[]): PolicyDocument {
+    return policy(
+        {
+            Sid: "WriteScriptLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            Resource: logGroupArns.flatMap(logGroupResources),
+        },
+        { Sid: "FindScriptLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+    );
+}
+
 export function inlineGrant(actions: string[], resources: string[]): PolicyDocument {
     return policy({ Effect: "Allow", Action: actions, Resource: resources });
 }
 
-/** The main account's default bus accepts events only from the organization's accounts. */
-export function busPolicy(busArn: string, organizationId: string): PolicyDocument {
-    return policy({
-        Sid: "OrganizationForwardsAutomationFailures",
-        Effect: "Allow",
-        Principal: "*",
-        Action: "events:PutEvents",
-        Resource: busArn,
-        Condition: { StringEquals: { "aws:PrincipalOrgID": organizationId } },
-    });
+/**
+ * The one statement added to the main account's default bus: events only from the organization's
+ * accounts. Added with PutPermission (aws.cloudwatch.EventPermission), never a whole bus policy, which
+ * would replace the statements other tools put on the default bus.
+ */
+export function busPermission(organizationId: string): {
+    statementId: string;
+    principal: string;
+    action: string;
+    condition: { type: string; key: string; value: string };
+} {
+    return {
+        statementId: "MultiAccountOpsAutomationFailures",
+        principal: "*",
+        action: "events:PutEvents",
+        condition: { type: "StringEquals", key: "aws:PrincipalOrgID", value: organizationId },
+    };
 }
 
 /** A member's forwarder: EventBridge in that account, putting events on the main bus only. */
@@ -95,13 +156,21 @@ export function failureTopicPolicy(topicArn: string, ruleArn: string, accountId:
     });
 }
 
-export function failureKeyPolicy(partition: string, accountId: string): PolicyDocument {
+/**
+ * The failure topic's key. EventBridge publishes as its service principal and SNS uses the key on its
+ * behalf ("Enable compatibility between event sources from AWS services and encrypted topics", SNS
+ * Developer Guide). What KMS sees in that call is SNS's encryption context, `aws:sns:topicArn`: the key
+ * is usable for this topic only (`kms:EncryptionContext:aws:sns:topicArn`, as AWS's own examples for
+ * service publishers condition it). `aws:SourceAccount` is not promised in that KMS request, and a
+ * condition on a missing key denies: notifications would stop silently.
+ */
+export function failureKeyPolicy(partition: string, accountId: string, topicArn: string): PolicyDocument {
     return policy(accountAdministersKey(partition, accountId), {
         Sid: "EventBridgeEncryptsNotifications",
         Effect: "Allow",
         Principal: { Service: "events.amazonaws.com" },
         Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": topicArn } },
     });
 }

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The log group aws:executeScript output goes to, the same name in every account and region. */
+export function scriptLogGroupName(namePrefix: string): string {
+    return `/${namePrefix}/automation/execute-script`;
+}
+
 export interface AutomationScriptLogsArgs {
     partition: string;
     accountId: string;
@@ -22,7 +27,7 @@ export class AutomationScriptLogs extends pulumi.ComponentResource {
         for (const region of args.regions) {
             const logGroup = new aws.cloudwatch.LogGroup(
                 `${name}-${region}`,
-                { region, name: `/${args.namePrefix}/automation/execute-script`, retentionInDays: args.retentionDays },
+                { region, name: scriptLogGroupName(args.namePrefix), retentionInDays: args.retentionDays },
                 child,
             );
             new aws.ssm.ServiceSetting(

@@ -5,7 +5,7 @@ import type { managedInstancesSettings } from "../../stacks/config/features";
 import { managedPolicyArn } from "../arns";
 import { role } from "../iam";
 import { PrivateNetwork } from "./network";
-import { defaultHostManagementTrust, instanceRoleTrust, sessionKeyPolicy, sessionLoggingPermissions } from "./policies";
+import { defaultHostManagementTrust, instanceRoleTrust, sessionKeyPolicy, sessionPermissions } from "./policies";
 
 export type ManagedInstancesSettings = z.output<typeof managedInstancesSettings>;
 
@@ -35,7 +35,9 @@ export class ManagedInstances extends pulumi.ComponentResource {
         const { partition, accountId, settings } = args;
         const child = { parent: this };
 
-        // Session Manager: a key and a log group per region, which the instance role may use.
+        // Session Manager: a key and a log group per region, which the instance role and the Default Host
+        // Management role may use.
+        const sessionLogGroupName = `/${args.namePrefix}/session-manager`;
         const sessions = settings.sessionManager.enabled
             ? args.regions.map((region) => {
                   const key = new aws.kms.Key(
@@ -44,7 +46,7 @@ export class ManagedInstances extends pulumi.ComponentResource {
                           region,
                           description: "Encrypts Session Manager sessions and their logs",
                           enableKeyRotation: true,
-                          policy: JSON.stringify(sessionKeyPolicy(partition, accountId, region)),
+                          policy: JSON.stringify(sessionKeyPolicy(partition, accountId, region, sessionLogGroupName)),
                       },
                       child,
                   );
@@ -52,7 +54,7 @@ export class ManagedInstances extends pulumi.ComponentResource {
                       `${name}-sessions-logs-${region}`,
                       {
                           region,
-                          name: `/${args.namePrefix}/session-manager`,
+                          name: sessionLogGroupName,
                           retentionInDays: settings.sessionManager.logRetentionDays,
                           kmsKeyId: key.arn,
                       },
@@ -62,6 +64,14 @@ export class ManagedInstances extends pulumi.ComponentResource {
               })
             : [];
 
+        const sessionInlinePolicies =
+            sessions.length > 0
+                ? {
+                      "session-logging": pulumi
+                          .all([pulumi.all(sessions.map((s) => s.logGroup.arn)), pulumi.all(sessions.map((s) => s.key.arn))])
+                          .apply(([logGroups, keys]) => JSON.stringify(sessionPermissions(logGroups, keys))),
+                  }
+                : undefined;
         this.instanceRole = role(
             `${name}-instance-role`,
             {
@@ -69,14 +79,7 @@ export class ManagedInstances extends pulumi.ComponentResource {
                 description: "Instances managed by Systems Manager through VPC endpoints",
                 trust: JSON.stringify(instanceRoleTrust()),
                 managedPolicyArns: [managedPolicyArn(partition, "AmazonSSMManagedInstanceCore")],
-                inlinePolicies:
-                    sessions.length > 0
-                        ? {
-                              "session-logging": pulumi
-                                  .all([pulumi.all(sessions.map((s) => s.logGroup.arn)), pulumi.all(sessions.map((s) => s.key.arn))])
-                                  .apply(([logGroups, keys]) => JSON.stringify(sessionLoggingPermissions(logGroups, keys))),
-                          }
-                        : undefined,
+                inlinePolicies: sessionInlinePolicies,
             },
             child,
         );
@@ -94,6 +97,7 @@ export class ManagedInstances extends pulumi.ComponentResource {
                       description: "Default Host Management Configuration: manages instances that have no instance profile",
                       trust: JSON.stringify(defaultHostManagementTrust()),
                       managedPolicyArns: [managedPolicyArn(partition, "AmazonSSMManagedEC2InstanceDefaultPolicy")],
+                      inlinePolicies: sessionInlinePolicies,
                   },
                   child,
               )

@@ -84,6 +84,12 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
             arn = `arn:${partition}:logs:${region}:${account}:log-group:${name}`;
             id = name;
             break;
+        case "aws:cloudwatch/eventRule:EventRule": {
+            // arn:...:rule/<name> on the default bus, arn:...:rule/<bus>/<name> on another (EventBridge's ARN format).
+            const bus = typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : "";
+            arn = `arn:${partition}:events:${region}:${account}:rule/${bus}${name}`;
+            break;
+        }
         case "aws:cloudwatch/eventBus:EventBus":
             arn = `arn:${partition}:events:${region}:${account}:event-bus/${name}`;
             id = name;

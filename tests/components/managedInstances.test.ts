@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
+import type { PolicyDocument } from "../../components/iam";
 import { defaultHostManagementTrust, instanceRoleTrust } from "../../components/managedInstances/policies";
 import type { ProgramRun } from "../../offline/recorder";
 import { renderText } from "../../offline/render";
-import { decide } from "../helpers/iam";
-import { exampleConfig, named, ofType, runProgram } from "../helpers/program";
+import { allowEverything, decide, withSimulatableEncryptionContext, type Decision } from "../helpers/iam";
+import { exampleConfig, named, ofType, policyOf, runProgram } from "../helpers/program";
 
 function withSampleInstances(): Record<string, unknown> {
     const config = exampleConfig("main");
@@ -127,5 +128,145 @@ describe("managed instance policies (iam-simulate)", () => {
         assert.equal(await assume("ssm.amazonaws.com", hostRole, defaultHostManagementTrust()), "Allowed");
         assert.equal(await assume("ec2.amazonaws.com", hostRole, defaultHostManagementTrust()), "ImplicitlyDenied");
         assert.equal(await assume("arn:aws:iam::222222222222:role/admin", hostRole, defaultHostManagementTrust()), "ImplicitlyDenied");
+    });
+});
+
+/**
+ * Session Manager on the plan: the preferences document requires KMS encryption and CloudWatch streaming,
+ * so whichever role an instance runs under (its instance profile, or the Default Host Management role when it
+ * has none) must use the plan's own key and log group. Documents, ARNs and names all come from the plan and
+ * the stack config.
+ */
+describe("Session Manager permissions on the plan (iam-simulate)", () => {
+    const config = exampleConfig("main");
+    const prefix = config.namePrefix as string;
+    const accounts = [
+        { account: "222222222222", name: "dev" },
+        { account: "333333333333", name: "staging" },
+    ];
+    const regions = [config.homeRegion as string, ...(config.extraRegions as string[])];
+    const stranger = "888888888888";
+    const instanceRole = `${prefix}-ssm-instance`;
+    const hostRole = `${prefix}-default-host-management`;
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram("main", config);
+    });
+
+    const sessionsOf = (
+        name: string,
+        account: string,
+        region: string,
+    ): { keyArn: string; keyPolicy: PolicyDocument; logGroupArn: string } => {
+        const key = named(run, "aws:kms/key:Key", `${name}-managed-instances-sessions-key-${region}`);
+        const logGroup = named(run, "aws:cloudwatch/logGroup:LogGroup", `${name}-managed-instances-sessions-logs-${region}`);
+        assert.equal(key.account, account);
+        const keyArn = `arn:aws:kms:${region}:${account}:key/mock-key-${key.name}`;
+        assert.equal(logGroup.inputs.kmsKeyId, keyArn, "the log group is encrypted with the session key");
+        const preferences = JSON.parse(
+            String(named(run, "aws:ssm/document:Document", `${name}-managed-instances-session-preferences-${region}`).inputs.content),
+        ) as { inputs: Record<string, unknown> };
+        assert.equal(preferences.inputs.kmsKeyId, keyArn);
+        assert.equal(preferences.inputs.cloudWatchLogGroupName, logGroup.inputs.name);
+        assert.equal(preferences.inputs.cloudWatchStreamingEnabled, true);
+        return {
+            keyArn,
+            keyPolicy: policyOf(key) as unknown as PolicyDocument,
+            logGroupArn: `arn:aws:logs:${region}:${account}:log-group:${String(logGroup.inputs.name)}`,
+        };
+    };
+    const inlinePolicies = (account: string, roleName: string): PolicyDocument[] =>
+        ofType(run, "aws:iam/rolePolicy:RolePolicy")
+            .filter((p) => p.account === account && p.inputs.role === roleName)
+            .map((p) => policyOf(p) as unknown as PolicyDocument);
+
+    // "Step 2: Verify or add instance permissions for Session Manager" (Session Manager, Systems Manager User Guide):
+    // with KMS encryption the instance's role needs kms:Decrypt (and GenerateDataKey) on the key; with CloudWatch
+    // streaming, logs:CreateLogStream, PutLogEvents, DescribeLogGroups and DescribeLogStreams. "Default Host
+    // Management Configuration": instances without a profile run under the DHMC role, so it needs the same.
+    for (const roleName of [instanceRole, hostRole]) {
+        it(`lets ${roleName} use the plan's session key and log group in every account and region`, async () => {
+            for (const { account, name } of accounts) {
+                const policies = inlinePolicies(account, roleName);
+                assert.ok(policies.length > 0, `${roleName} in ${account} has session permissions`);
+                for (const region of regions) {
+                    const { keyArn, keyPolicy, logGroupArn } = sessionsOf(name, account, region);
+                    const principal = `arn:aws:iam::${account}:role/${roleName}`;
+                    const ask = (action: string, resource: string, resourcePolicy?: PolicyDocument): Promise<Decision> =>
+                        decide({ principal, action, resource, resourceAccount: account, identityPolicies: policies, resourcePolicy });
+                    for (const action of ["kms:Decrypt", "kms:GenerateDataKey"])
+                        assert.equal(await ask(action, keyArn, keyPolicy), "Allowed", `${action} ${account}/${region}`);
+                    const stream = `${logGroupArn}:log-stream:i-0123456789abcdef0-session`;
+                    for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"])
+                        assert.equal(await ask(action, stream), "Allowed", `${action} ${account}/${region}`);
+                    assert.equal(await ask("logs:DescribeLogStreams", logGroupArn), "Allowed");
+                    assert.equal(await ask("logs:DescribeLogGroups", "*"), "Allowed");
+                    // Nothing beyond the session key and log group.
+                    assert.equal(
+                        await ask("logs:PutLogEvents", `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/other:log-stream:x`),
+                        "ImplicitlyDenied",
+                    );
+                    assert.equal(
+                        await ask("kms:Decrypt", `arn:aws:kms:${region}:${account}:key/another-key`, keyPolicy),
+                        "ImplicitlyDenied",
+                    );
+                }
+            }
+        });
+    }
+
+    it("denies the session key to a role of another account, whatever its own policies say", async () => {
+        for (const { account, name } of accounts) {
+            for (const region of regions) {
+                const { keyArn, keyPolicy } = sessionsOf(name, account, region);
+                const decision = await decide({
+                    principal: `arn:aws:iam::${stranger}:role/${hostRole}`,
+                    action: "kms:Decrypt",
+                    resource: keyArn,
+                    resourceAccount: account,
+                    identityPolicies: [allowEverything],
+                    resourcePolicy: keyPolicy,
+                });
+                assert.equal(decision, "ImplicitlyDenied");
+            }
+        }
+    });
+
+    // "Encrypt log data in CloudWatch Logs using AWS KMS" (CloudWatch Logs User Guide): the key policy lets
+    // logs.<region>.amazonaws.com use the key, and CloudWatch Logs sends the log group's ARN as the encryption
+    // context kms:EncryptionContext:aws:logs:arn. Every part of that statement is checked here.
+    it("lets CloudWatch Logs of the key's region use the session key for the session log group only", async () => {
+        for (const { account, name } of accounts) {
+            for (const region of regions) {
+                const { keyArn, keyPolicy, logGroupArn } = sessionsOf(name, account, region);
+                const logs = (principal: string, action: string, context: Record<string, string>): Promise<Decision> =>
+                    decide(
+                        withSimulatableEncryptionContext({
+                            principal,
+                            action,
+                            resource: keyArn,
+                            resourceAccount: account,
+                            resourcePolicy: keyPolicy,
+                            context,
+                        }),
+                    );
+                const own = { "kms:EncryptionContext:aws:logs:arn": logGroupArn };
+                for (const action of ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"])
+                    assert.equal(await logs(`logs.${region}.amazonaws.com`, action, own), "Allowed", `${action} ${account}/${region}`);
+                const otherRegion = regions.find((r) => r !== region) as string;
+                assert.equal(await logs(`logs.${otherRegion}.amazonaws.com`, "kms:GenerateDataKey", own), "ImplicitlyDenied");
+                for (const other of [
+                    `arn:aws:logs:${region}:${account}:log-group:/aws/lambda/other`,
+                    `arn:aws:logs:${region}:${stranger}:log-group:/${prefix}/session-manager`,
+                    `arn:aws:logs:${otherRegion}:${account}:log-group:/${prefix}/session-manager`,
+                ])
+                    assert.equal(
+                        await logs(`logs.${region}.amazonaws.com`, "kms:GenerateDataKey", { "kms:EncryptionContext:aws:logs:arn": other }),
+                        "ImplicitlyDenied",
+                        other,
+                    );
+                assert.equal(await logs(`logs.${region}.amazonaws.com`, "kms:GenerateDataKey", {}), "ImplicitlyDenied");
+            }
+        }
     });
 });

@@ -60,3 +60,14 @@ export const allowEverything: PolicyDocument = { Version: "2012-10-17", Statemen
 export function withSimulatableIssuer<T>(value: T): T {
     return JSON.parse(JSON.stringify(value).split("api.pulumi.com/oidc:").join("accounts.google.com:")) as T;
 }
+
+/**
+ * iam-simulate does not know KMS's `kms:EncryptionContext:<key>` condition keys (its key-variable match
+ * works only for `/`-separated keys such as `aws:PrincipalTag/<key>`): it would drop them from the
+ * request. This renames them, in a policy and in the request context alike, to a global key variable it
+ * does know (`aws:PrincipalTag/kms.EncryptionContext.<key>`), so the condition is still evaluated. The
+ * conditions, operators and values stay exactly the same.
+ */
+export function withSimulatableEncryptionContext<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value).replace(/kms:EncryptionContext:/g, "aws:PrincipalTag/kms.EncryptionContext.")) as T;
+}

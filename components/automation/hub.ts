@@ -67,7 +67,7 @@ export class AutomationHub extends pulumi.ComponentResource {
         // ("EventBusPolicy ... will overwrite permissions", Pulumi aws.cloudwatch.EventPermission docs).
         new aws.cloudwatch.EventPermission(
             `${name}-bus-permission`,
-            { region, eventBusName: "default", ...busPermission(args.organizationId) },
+            { region, eventBusName: "default", ...busPermission(args.namePrefix, args.organizationId) },
             child,
         );
         // The main account's own failures in its other regions reach the same bus and topic.

@@ -121,14 +121,18 @@ export function inlineGrant(actions: string[], resources: string[]): PolicyDocum
  * accounts. Added with PutPermission (aws.cloudwatch.EventPermission), never a whole bus policy, which
  * would replace the statements other tools put on the default bus.
  */
-export function busPermission(organizationId: string): {
+export function busPermission(
+    namePrefix: string,
+    organizationId: string,
+): {
     statementId: string;
     principal: string;
     action: string;
     condition: { type: string; key: string; value: string };
 } {
     return {
-        statementId: "MultiAccountOpsAutomationFailures",
+        // Per installation, so two name prefixes in one main account add two statements (PutPermission StatementId: [a-zA-Z0-9-_]{1,64}).
+        statementId: `${namePrefix}-automation-failures`,
         principal: "*",
         action: "events:PutEvents",
         condition: { type: "StringEquals", key: "aws:PrincipalOrgID", value: organizationId },

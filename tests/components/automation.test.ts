@@ -219,6 +219,7 @@ describe("Automation documents on the plan (iam-simulate)", () => {
         assert.equal(permission.account, mainAccount);
         assert.equal(permission.region, homeRegion);
         assert.equal(permission.inputs.eventBusName, "default");
+        assert.equal(permission.inputs.statementId, `${prefix}-automation-failures`, "one statement per installation");
         const busArn = `arn:aws:events:${homeRegion}:${mainAccount}:event-bus/default`;
         const condition = permission.inputs.condition as { type: string; key: string; value: string };
         const statement: PolicyDocument = {

@@ -42,6 +42,7 @@ for (const folder of all) {
     }
     const score = (killed, of) => `${((100 * killed) / Math.max(of, 1)).toFixed(1).padStart(5)}% ${killed}/${of}`;
     console.log(`${folder.padEnd(10)} ${score(found, total)}`);
-    for (const [name, killed, of] of rows.sort(([a], [b]) => a.localeCompare(b))) console.log(`    ${name.padEnd(50)} ${score(killed, of)}`);
+    for (const [name, killed, of] of rows.sort(([a], [b]) => a.localeCompare(b)))
+        console.log(`    ${name.padEnd(50)} ${score(killed, of)}`);
 }
 process.exit(failed ? 1 : 0);

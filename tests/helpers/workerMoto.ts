@@ -11,7 +11,10 @@ let moto: ChildProcess | undefined;
 function freePortSync(): number {
     const probe = spawnSync(
         process.execPath,
-        ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
+        [
+            "-e",
+            "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})",
+        ],
         { encoding: "utf8" },
     );
     const port = Number(probe.stdout);

@@ -35,7 +35,12 @@ describe("AMI publisher: walking the organization (aws-sdk-client-mock)", () => 
                 ],
             })
             .on(ListAccountsForParentCommand, { ParentId: "ou-ab12-bbbbbbbb" })
-            .resolves({ Accounts: [{ Id: "444444444444", Status: "ACTIVE" }, { Id: "555555555555", Status: "SUSPENDED" }] });
+            .resolves({
+                Accounts: [
+                    { Id: "444444444444", Status: "ACTIVE" },
+                    { Id: "555555555555", Status: "SUSPENDED" },
+                ],
+            });
         organizations
             .on(ListOrganizationalUnitsForParentCommand, { ParentId: "r-ab12" })
             .resolves({ OrganizationalUnits: [{ Id: "ou-ab12-aaaaaaaa" }] })
@@ -63,8 +68,14 @@ describe("AMI publisher: walking the organization (aws-sdk-client-mock)", () => 
     });
 
     it("names an ARN that is neither an organization nor an OU", async () => {
-        for (const arn of ["arn:aws:organizations::999999999999:account/o-exampleorg1/111111111111", `${orgArn}/extra`, `x${ouArn("ou-ab12-aaaaaaaa")}/`])
-            await assert.rejects(new OrganizationTree("aws").accountsIn(arn), { message: `${arn} is neither an organization nor an organizational unit ARN` });
+        for (const arn of [
+            "arn:aws:organizations::999999999999:account/o-exampleorg1/111111111111",
+            `${orgArn}/extra`,
+            `x${ouArn("ou-ab12-aaaaaaaa")}/`,
+        ])
+            await assert.rejects(new OrganizationTree("aws").accountsIn(arn), {
+                message: `${arn} is neither an organization nor an organizational unit ARN`,
+            });
     });
 
     it("calls Organizations in its one region per partition", async () => {

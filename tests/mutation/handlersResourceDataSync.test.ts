@@ -29,12 +29,13 @@ describe("resource data sync inputs: every rule, with its message", () => {
     });
 
     it("requires the sync name, bucket, bucket region and region, naming each", () => {
-        assert.deepEqual(checkSyncInputs({ prefix: "inventory" }), [
-            "syncName is required",
-            "bucketName is required",
-            "bucketRegion is required",
-            "region is required",
-        ].map((reason) => ({ property: reason.split(" ")[0], reason })));
+        assert.deepEqual(
+            checkSyncInputs({ prefix: "inventory" }),
+            ["syncName is required", "bucketName is required", "bucketRegion is required", "region is required"].map((reason) => ({
+                property: reason.split(" ")[0],
+                reason,
+            })),
+        );
         assert.deepEqual(reasons({ syncName: "" }), ["syncName: syncName is required"]);
     });
 
@@ -44,7 +45,9 @@ describe("resource data sync inputs: every rule, with its message", () => {
     });
 
     it("names the value and the rule of each malformed input", () => {
-        assert.deepEqual(reasons({ syncName: "x".repeat(65) }), [`syncName: syncName "${"x".repeat(65)}" must be 1 to 64 of A-Z a-z 0-9 _ . -`]);
+        assert.deepEqual(reasons({ syncName: "x".repeat(65) }), [
+            `syncName: syncName "${"x".repeat(65)}" must be 1 to 64 of A-Z a-z 0-9 _ . -`,
+        ]);
         assert.deepEqual(reasons({ syncName: "a b" }), ['syncName: syncName "a b" must be 1 to 64 of A-Z a-z 0-9 _ . -']);
         assert.deepEqual(reasons({ syncName: "A_z.0-9" }), []);
         const bucketRule = "is not a valid S3 bucket name (3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit)";
@@ -98,10 +101,14 @@ describe("resource data sync diff: state written by an earlier provider", () => 
     // "" or null. Reading that as a change would replace (delete, then recreate) the sync on every update.
     it("treats an empty or null optional value in the state as absent", async () => {
         for (const stored of ["", null]) {
-            const result = await provider.diff!("org-inventory-sync", { ...valid, kmsKeyArn: stored, roleArn: stored } as unknown as SyncInputs, {
-                ...valid,
-                roleArn: undefined,
-            } as unknown as SyncInputs);
+            const result = await provider.diff!(
+                "org-inventory-sync",
+                { ...valid, kmsKeyArn: stored, roleArn: stored } as unknown as SyncInputs,
+                {
+                    ...valid,
+                    roleArn: undefined,
+                } as unknown as SyncInputs,
+            );
             assert.deepEqual(
                 { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace },
                 { changes: false, replaces: [], deleteBeforeReplace: false },
@@ -135,7 +142,12 @@ describe("resource data sync diff: state written by an earlier provider", () => 
         for (const roleArn of ["arn:aws:iam::222222222222:role/deploy", unknownValue]) {
             const result = await provider.diff!("org-inventory-sync", valid, { ...valid, roleArn });
             assert.deepEqual(
-                { changes: result.changes, replaces: result.replaces, deleteBeforeReplace: result.deleteBeforeReplace, stables: result.stables },
+                {
+                    changes: result.changes,
+                    replaces: result.replaces,
+                    deleteBeforeReplace: result.deleteBeforeReplace,
+                    stables: result.stables,
+                },
                 { changes: true, replaces: [], deleteBeforeReplace: false, stables: ["syncName"] },
             );
         }

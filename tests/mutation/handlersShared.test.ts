@@ -7,7 +7,13 @@ function named(name: string, extra: Record<string, unknown> = {}): Error {
 
 describe("throttling retry (the SDK's standard retry strategy)", () => {
     it("recognises each throttling error name and the SDK's throttling flag, and nothing else", () => {
-        for (const name of ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ProvisionedThroughputExceededException"])
+        for (const name of [
+            "ThrottlingException",
+            "Throttling",
+            "TooManyRequestsException",
+            "RequestLimitExceeded",
+            "ProvisionedThroughputExceededException",
+        ])
             assert.equal(isThrottling(named(name)), true, name);
         assert.equal(isThrottling(named("SomethingElse", { $retryable: { throttling: true } })), true);
         assert.equal(isThrottling(named("SomethingElse", { $retryable: { throttling: false } })), false);

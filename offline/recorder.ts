@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { unknown as unknownSentinel } from "@pulumi/pulumi/output";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { partitionOf } from "../components/arns";
 import { isGlobalType, mockState } from "./mockState";
@@ -40,6 +41,12 @@ export interface RunOptions {
     ambientAccount?: string;
     /** Loads the program; the default is the project's index.ts. */
     program?: () => Promise<unknown>;
+    /**
+     * Runs as a first preview does: Pulumi's dry run, where a resource being created has only its
+     * inputs; every computed output (IDs, ARNs) is unknown. The mock returns no ID and no outputs
+     * beyond the inputs, which the runtime reads as unknown during a dry run (rpc.ts deserializeProperty).
+     */
+    preview?: boolean;
 }
 
 interface ProviderFacts {
@@ -140,7 +147,14 @@ function forgetProjectModules(projectRoot: string): void {
 
 const projectRoot = path.resolve(__dirname, "..");
 
-async function settle(value: unknown): Promise<unknown> {
+interface OutputInternals {
+    /** Internal to @pulumi/pulumi: resolves even when the value is unknown (then with the unknown sentinel). */
+    promise(withUnknowns?: boolean): Promise<unknown>;
+}
+
+async function settle(value: unknown, preview: boolean): Promise<unknown> {
+    // In a dry run an unknown output never calls apply; read it with its unknowns instead.
+    if (preview) return (pulumi.output(value as object) as unknown as OutputInternals).promise(true);
     return new Promise((resolve) => {
         (pulumi.output(value as object) as pulumi.Output<unknown>).apply((resolved) => {
             resolve(resolved);
@@ -155,6 +169,8 @@ interface RpcRuntime {
 
 /** Assets and archives become plain JSON: each file's SHA-256 and size (an archive's contents arrive as a promise). */
 async function describeAssets(value: unknown): Promise<unknown> {
+    // An unknown input (a preview) stays the runtime's unknown sentinel, so tests can see it.
+    if (value === unknownSentinel) return value;
     if (value instanceof pulumi.asset.AssetArchive) {
         const assets = (await (value.assets as unknown as Promise<Record<string, unknown>>)) ?? {};
         const files: Record<string, unknown> = {};
@@ -178,7 +194,7 @@ async function loadProgram(options: RunOptions): Promise<Record<string, unknown>
     forgetProjectModules(projectRoot);
     const loaded = (await (options.program ?? (() => import("../index")))()) as Record<string, unknown>;
     const exported = "default" in loaded && loaded.default !== undefined ? (loaded.default as Record<string, unknown>) : loaded;
-    const outputs = (await settle(exported)) as Record<string, unknown>;
+    const outputs = (await settle(exported, options.preview ?? false)) as Record<string, unknown>;
     const runtime = pulumi.runtime as unknown as RpcRuntime;
     if (typeof runtime.waitForRPCs !== "function")
         throw new Error("@pulumi/pulumi no longer exposes waitForRPCs; the offline recorder needs updating");
@@ -221,6 +237,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                 if (!outputs) throw new Error(`offline plan: no outputs are known for stack reference "${name}"`);
                 return { id: name, state: { name, outputs, secretOutputNames: [] } };
             }
+            if (options.preview && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: { ...inputs } };
             const f = facts(args.provider, args.type, inputs);
             const result = mockState({
                 type: args.type,
@@ -263,9 +280,9 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     };
 
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-    await pulumi.runtime.setMocks(mocks, project, options.stack, false);
+    await pulumi.runtime.setMocks(mocks, project, options.stack, options.preview ?? false);
     const monitor = new RecordingMonitor(mocks, facts, (reference, providerFacts) => providers.set(reference, providerFacts));
-    pulumi.runtime.setMockOptions(monitor, project, options.stack, false);
+    pulumi.runtime.setMockOptions(monitor, project, options.stack, options.preview ?? false);
 
     // An error inside an apply (a bad hub output, say) surfaces as an unhandled rejection, not as a
     // rejected registration; fail the run with it instead of waiting forever for the outputs.

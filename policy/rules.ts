@@ -9,6 +9,13 @@ export interface PlannedResource {
     props: Record<string, unknown>;
 }
 
+/** A value not known until deploy (policy/preview.ts). A rule never fails on it; the advisory policy names it. */
+export const unknownDuringPreview = "[unknown during preview]";
+
+/** Whether a set of references (bucket names, function names) covers `value`; an unknown reference may be any of them. */
+const covers = (references: ReadonlySet<unknown>, value: unknown): boolean =>
+    references.has(value) || references.has(unknownDuringPreview) || value === unknownDuringPreview;
+
 export interface Rule {
     name: string;
     description: string;
@@ -22,6 +29,7 @@ interface Statement {
 }
 
 function statements(document: unknown): Statement[] {
+    if (document === unknownDuringPreview) return [];
     const parsed =
         typeof document === "string"
             ? (JSON.parse(document) as { Statement?: Statement | Statement[] })
@@ -73,10 +81,10 @@ export const rules: Rule[] = [
                 ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").map(bucketOf),
             );
             return ofType(resources, "aws:s3/bucket:Bucket").flatMap((bucket) => [
-                ...(blocked.has(bucket.props.bucket)
+                ...(covers(blocked, bucket.props.bucket)
                     ? []
                     : [`${bucket.name}: bucket ${String(bucket.props.bucket)} lacks a full public access block`]),
-                ...(encrypted.has(bucket.props.bucket)
+                ...(covers(encrypted, bucket.props.bucket)
                     ? []
                     : [`${bucket.name}: bucket ${String(bucket.props.bucket)} has no default encryption`]),
             ]);
@@ -104,7 +112,8 @@ export const rules: Rule[] = [
             return ofType(resources, "aws:lambda/function:Function")
                 .filter(
                     (f) =>
-                        !withDestination.has(f.props.name) && !(f.props.deadLetterConfig as { targetArn?: string } | undefined)?.targetArn,
+                        !covers(withDestination, f.props.name) &&
+                        !(f.props.deadLetterConfig as { targetArn?: string } | undefined)?.targetArn,
                 )
                 .map((f) => `${f.name}: Lambda function without an on-failure destination or dead-letter queue`);
         },

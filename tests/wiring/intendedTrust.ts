@@ -1,0 +1,207 @@
+import { parseStackConfig } from "../../stacks/config/load";
+import type { MainStackConfig, MemberStackConfig } from "../../stacks/config/schema";
+import type { WiringPlan } from "./plans";
+
+/**
+ * The trust edges the design intends, written once, from config only: who may assume which role.
+ * Every trust policy in every plan must match a row here (a new trust edge has to be declared), and
+ * every row is simulated: each intended caller allowed, strangers and unnamed principals denied.
+ */
+
+/** A caller that should (or should not) get in: an IAM role, an AWS service, or an OIDC token. */
+export type Caller =
+    | { kind: "role"; arn: string; organizationId: string }
+    | { kind: "service"; service: string; sourceAccount?: string }
+    | { kind: "oidc"; provider: string; issuer: "pulumi" | "github"; audience: string; subject: string };
+
+export interface TrustRow {
+    /** What the edge is for, in the design's words. */
+    edge: string;
+    /** The role's ARN; a role a StackSet creates in OU accounts has the placeholder account `stackSetAccount`. */
+    roleArn: string;
+    callers: Caller[];
+    /**
+     * The trust limits IAM callers to the organization (aws:PrincipalOrgID): the same caller ARN
+     * presented from another organization must be denied. False where the trust names one exact
+     * role ARN of the main account without an organization condition (AWS's own Automation setup).
+     */
+    organizationBound: boolean;
+    /** Service callers are limited to this account with aws:SourceAccount (confused-deputy protection). */
+    sourceAccountBound: boolean;
+}
+
+/** Stands for "every account of the StackSet's OUs": template roles have no account of their own. */
+export const stackSetAccount = "ou-accounts";
+
+/** Nobody in the design: an account outside the organization, and another organization. */
+export const strangerAccount = "123412341234";
+export const strangerOrganization = "o-strangerorg1";
+
+const roleArn = (account: string, name: string): string => `arn:aws:iam::${account}:role/${name}`;
+
+const pulumiToken = (organization: string, stack: string, operation: string): string =>
+    `pulumi:deploy:org:${organization}:project:multi-account-ops:stack:${stack}:operation:${operation}:scope:write`;
+
+/** Rows for one member account, from the main stack's config (role names, the hub's role ARNs). */
+function memberRows(main: MainStackConfig, account: string): TrustRow[] {
+    const rows: TrustRow[] = [];
+    const prefix = main.namePrefix;
+    const org = main.organizationId;
+    const publisher = roleArn(main.mainAccountId, `${prefix}-ami-publisher`);
+    rows.push({
+        edge: "role B: the AMI publisher writes Parameter Store in the member",
+        roleArn: roleArn(account, main.goldenAmi.targetRoleName),
+        callers: [{ kind: "role", arn: publisher, organizationId: org }],
+        organizationBound: true,
+        sourceAccountBound: false,
+    });
+    rows.push({
+        edge: "managed instances: EC2 instances take the instance role",
+        roleArn: roleArn(account, `${prefix}-ssm-instance`),
+        callers: [{ kind: "service", service: "ec2.amazonaws.com" }],
+        organizationBound: false,
+        sourceAccountBound: false,
+    });
+    rows.push({
+        edge: "managed instances: Systems Manager's Default Host Management role",
+        roleArn: roleArn(account, `${prefix}-default-host-management`),
+        callers: [{ kind: "service", service: "ssm.amazonaws.com" }],
+        organizationBound: false,
+        sourceAccountBound: false,
+    });
+    rows.push({
+        edge: "automation: the member's rule forwards failures to the main bus",
+        roleArn: roleArn(account, `${prefix}-automation-forwarder`),
+        callers: [{ kind: "service", service: "events.amazonaws.com", sourceAccount: account }],
+        organizationBound: false,
+        sourceAccountBound: true,
+    });
+    rows.push({
+        edge: "automation: the administration role runs Automation in the member; SSM runs it locally",
+        roleArn: roleArn(account, main.automation.executionRoleName),
+        callers: [
+            { kind: "role", arn: roleArn(main.mainAccountId, main.automation.administrationRoleName), organizationId: org },
+            { kind: "service", service: "ssm.amazonaws.com", sourceAccount: account },
+        ],
+        organizationBound: false,
+        sourceAccountBound: true,
+    });
+    rows.push({
+        edge: "delivery: the hub's deployer deploys the member",
+        roleArn: roleArn(account, main.delivery.memberDeployRoleName),
+        callers: [{ kind: "role", arn: roleArn(main.mainAccountId, main.delivery.deployerRoleName), organizationId: org }],
+        organizationBound: true,
+        sourceAccountBound: false,
+    });
+    rows.push({
+        edge: "delivery: the hub's deployer and preview roles read the member",
+        roleArn: roleArn(account, main.delivery.memberReadOnlyRoleName),
+        callers: [
+            { kind: "role", arn: roleArn(main.mainAccountId, main.delivery.deployerRoleName), organizationId: org },
+            { kind: "role", arn: roleArn(main.mainAccountId, main.delivery.readOnlyRoleName), organizationId: org },
+        ],
+        organizationBound: true,
+        sourceAccountBound: false,
+    });
+    return rows;
+}
+
+/** Rows of the main account, its management account and the StackSets' OU accounts. */
+function hubRows(main: MainStackConfig): TrustRow[] {
+    const prefix = main.namePrefix;
+    const org = main.organizationId;
+    const mainAccount = main.mainAccountId;
+    const management = main.management?.accountId ?? mainAccount;
+    const publisher = roleArn(mainAccount, `${prefix}-ami-publisher`);
+    const delivery = main.delivery;
+    const pulumiProvider = `arn:aws:iam::${mainAccount}:oidc-provider/api.pulumi.com/oidc`;
+    const githubProvider = `arn:aws:iam::${mainAccount}:oidc-provider/token.actions.githubusercontent.com`;
+    const pulumiOrg = delivery.pulumiOrganization ?? "";
+    const oidc = (operations: string[], githubSubject: string): Caller[] => [
+        ...delivery.stacks.flatMap((stack) =>
+            operations.map((operation): Caller => ({
+                kind: "oidc",
+                provider: pulumiProvider,
+                issuer: "pulumi",
+                audience: pulumiOrg,
+                subject: pulumiToken(pulumiOrg, stack, operation),
+            })),
+        ),
+        ...(delivery.github.actionsOidc && delivery.github.repository
+            ? [
+                  {
+                      kind: "oidc",
+                      provider: githubProvider,
+                      issuer: "github",
+                      audience: "sts.amazonaws.com",
+                      subject: `repo:${delivery.github.repository}:${githubSubject}`,
+                  } satisfies Caller,
+              ]
+            : []),
+    ];
+    const rows: TrustRow[] = [
+        {
+            edge: "golden AMI: build instances take the Image Builder instance role",
+            roleArn: roleArn(mainAccount, `${prefix}-image-builder-instance`),
+            callers: [{ kind: "service", service: "ec2.amazonaws.com" }],
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+        {
+            edge: "golden AMI: the publisher Lambda's execution role",
+            roleArn: publisher,
+            callers: [{ kind: "service", service: "lambda.amazonaws.com", sourceAccount: mainAccount }],
+            organizationBound: false,
+            sourceAccountBound: true,
+        },
+        {
+            edge: "golden AMI: the publisher lists the organization's accounts through the reader role",
+            roleArn: roleArn(management, `${prefix}-org-reader`),
+            callers: [{ kind: "role", arn: publisher, organizationId: org }],
+            organizationBound: true,
+            sourceAccountBound: false,
+        },
+        {
+            edge: "automation: Systems Manager runs multi-account Automation as the administration role",
+            roleArn: roleArn(mainAccount, main.automation.administrationRoleName),
+            callers: [{ kind: "service", service: "ssm.amazonaws.com", sourceAccount: mainAccount }],
+            organizationBound: false,
+            sourceAccountBound: true,
+        },
+        {
+            edge: "delivery: Pulumi Deployments (and GitHub pushes) deploy as the deployer",
+            roleArn: roleArn(mainAccount, delivery.deployerRoleName),
+            callers: oidc(["update", "refresh", "destroy"], `ref:refs/heads/${delivery.github.branch}`),
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+        {
+            edge: "delivery: previews (and GitHub pull requests) read as the preview role",
+            roleArn: roleArn(mainAccount, delivery.readOnlyRoleName),
+            callers: oidc(["preview"], "pull_request"),
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+    ];
+    // The StackSets create role B and the delivery roles in every account of their OUs.
+    const templated = memberRows(main, stackSetAccount).filter(
+        (row) =>
+            row.roleArn.endsWith(`:role/${main.goldenAmi.targetRoleName}`) ||
+            row.roleArn.endsWith(`:role/${delivery.memberDeployRoleName}`) ||
+            row.roleArn.endsWith(`:role/${delivery.memberReadOnlyRoleName}`),
+    );
+    return [...rows, ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` }))];
+}
+
+/** Every intended trust edge of one plan, from its config (and its main stack's). */
+export function intendedTrust(plan: WiringPlan): TrustRow[] {
+    const main = parseStackConfig(plan.mainValues) as MainStackConfig;
+    if (plan.stackRole === "deployments") return [];
+    const rows = hubRows(main);
+    if (plan.stackRole === "main") {
+        for (const member of main.members) rows.push(...memberRows(main, member.accountId));
+        return rows;
+    }
+    const member = parseStackConfig(plan.values) as MemberStackConfig;
+    return memberRows(main, member.accountId);
+}

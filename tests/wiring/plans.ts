@@ -1,0 +1,262 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
+import { readStackFile, type StackFile } from "../../offline/stackFiles";
+import { configNamespace } from "../../stacks/config/load";
+import { projectRoot } from "../helpers/program";
+
+/**
+ * The plans the wiring tests read: every `Pulumi.<stack>.yaml` in the repository (found, not listed,
+ * so a new stack file is covered the day it is added), plus generated main and member stacks that
+ * turn every capability and option on. Each plan carries the config values its expectations come from.
+ */
+export interface WiringPlan {
+    /** `Pulumi.main.yaml`, or `generated: every option on (main)`. */
+    label: string;
+    stackRole: "main" | "member" | "deployments";
+    /** This stack's config values, without the namespace. */
+    values: Record<string, unknown>;
+    /** The main stack's values (the same object for a main stack): the organization and its accounts. */
+    mainValues: Record<string, unknown>;
+    run: ProgramRun;
+}
+
+/** Every stack file in the project root, `Pulumi.yaml` (the project file) aside. */
+export function stackFileNames(root = projectRoot): string[] {
+    return fs
+        .readdirSync(root)
+        .filter((file) => /^Pulumi\.[^.]+\.yaml$/.test(file))
+        .sort();
+}
+
+function stackNameOf(file: string): string {
+    return file.replace(/^Pulumi\.|\.yaml$/g, "");
+}
+
+function encode(values: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [
+            `${configNamespace}:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    );
+}
+
+/**
+ * The example main stack with every capability and option switched on: a separate management
+ * account, OU-wide StackSets, sharing with the organization and its OUs, copies into other accounts,
+ * a KMS-encrypted inventory bucket in its own account, Quick Setup collection, the sample instance,
+ * every endpoint, Automation past its exact-ARN limit (organization-wide), deploy roles in use and
+ * GitHub Actions OIDC. Members keep no per-member switches, so every member gets every capability.
+ */
+export function everythingOnMain(base: Record<string, unknown>): Record<string, unknown> {
+    const c = structuredClone(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const org = String(c.organizationId);
+    c.management = { accountId: "999999999999", roleName: "OrganizationAccountAccessRole", callAs: "DELEGATED_ADMIN" };
+    c.members = (c.members as Record<string, unknown>[]).map((member) => ({ ...member, features: {}, regions: undefined }));
+    c.members = JSON.parse(JSON.stringify(c.members)); // drops the undefined regions
+    c.goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
+    c.goldenAmi.distribution = {
+        shareWithMembers: true,
+        accountIds: ["555555555555"],
+        organizationArns: [`arn:aws:organizations::999999999999:organization/${org}`],
+        organizationalUnitArns: [`arn:aws:organizations::999999999999:ou/${org}/ou-ab12-cdef3456`],
+        targetAccountIds: ["666666666666"],
+        nativeSsmParameters: true,
+    };
+    c.inventory.bucketAccount = { accountId: "777777777777", roleName: "OrganizationAccountAccessRole" };
+    c.inventory.encryption = "KMS";
+    c.inventory.collection = "quickSetup";
+    c.inventory.quickSetup = { organizationalUnitIds: ["ou-ab12-cdef3456"] };
+    c.inventory.athena.extraAccountIds = ["555555555555"];
+    c.managedInstances.endpoints = { logs: true, kms: true, s3Gateway: true };
+    c.managedInstances.sampleInstance = { enabled: true, instanceType: "t3.micro", useGoldenAmi: true, rootVolumeGiB: 8 };
+    c.automation.exactArnsUpTo = 1;
+    c.automation.extraManagedPolicyArns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"];
+    c.delivery.useDeployRoles = true;
+    c.delivery.stacks = ["main", "member"];
+    c.delivery.github = { actionsOidc: true, repository: "my-org/multi-account-ops", branch: "main" };
+    return c;
+}
+
+/** The example member stack with every capability on, its own deploy roles included. */
+export function everythingOnMember(base: Record<string, unknown>): Record<string, unknown> {
+    const c = structuredClone(base) as Record<string, unknown>;
+    c.features = { goldenAmi: true, inventory: true, managedInstances: true, automation: true, delivery: true };
+    c.managedInstances = {
+        enabled: true,
+        endpoints: { logs: true, kms: true, s3Gateway: true },
+        defaultHostManagement: true,
+        sampleInstance: { enabled: true, useGoldenAmi: true },
+        sessionManager: { enabled: true },
+    };
+    c.automation = {
+        enabled: true,
+        extraManagedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        inlinePolicies: { "enable-s3-bucket-encryption": { actions: ["s3:PutEncryptionConfiguration"], resources: ["arn:aws:s3:::*"] } },
+    };
+    return c;
+}
+
+async function run(
+    stack: string,
+    file: StackFile | { values: Record<string, unknown> },
+    mainOutputs?: Record<string, unknown>,
+): Promise<ProgramRun> {
+    const values = file.values;
+    const config = "config" in file ? file.config : encode(values);
+    const secretKeys = "secretKeys" in file ? file.secretKeys : [];
+    return runUnderMocks({
+        stack,
+        config,
+        secretKeys,
+        ambientAccount: (values.mainAccountId ?? values.accountId) as string | undefined,
+        stackOutputs: (name) => (name === values.mainStack ? mainOutputs : undefined),
+    });
+}
+
+let cached: Promise<WiringPlan[]> | undefined;
+
+/** All plans, computed once per test process (each plan runs the whole program). */
+export function wiringPlans(): Promise<WiringPlan[]> {
+    cached ??= computePlans();
+    return cached;
+}
+
+async function computePlans(): Promise<WiringPlan[]> {
+    const plans: WiringPlan[] = [];
+    const files = new Map(stackFileNames().map((file) => [stackNameOf(file), readStackFile(path.join(projectRoot, file))]));
+    const mains = new Map<string, WiringPlan>();
+    // Main stacks first: the others read their outputs.
+    const ordered = [...files].sort(([, a], [, b]) => Number(b.values.stackRole === "main") - Number(a.values.stackRole === "main"));
+    for (const [stack, file] of ordered) {
+        const role = file.values.stackRole as WiringPlan["stackRole"];
+        const mainName = typeof file.values.mainStack === "string" ? file.values.mainStack.split("/").pop() : undefined;
+        const main = mainName ? mains.get(mainName) : undefined;
+        if (role !== "main" && !main)
+            throw new Error(`Pulumi.${stack}.yaml names main stack ${String(file.values.mainStack)}, which has no stack file`);
+        const plan: WiringPlan = {
+            label: `Pulumi.${stack}.yaml`,
+            stackRole: role,
+            values: file.values,
+            mainValues: main?.values ?? file.values,
+            run: await run(stack, file, main?.run.outputs),
+        };
+        if (role === "main") mains.set(stack, plan);
+        plans.push(plan);
+    }
+    const exampleMain = files.get("main");
+    const exampleMember = files.get("member");
+    if (exampleMain) {
+        const values = everythingOnMain(exampleMain.values);
+        const main: WiringPlan = {
+            label: "generated: every option on (main)",
+            stackRole: "main",
+            values,
+            mainValues: values,
+            run: await run("main", { values }),
+        };
+        plans.push(main);
+        if (exampleMember) {
+            const memberValues = everythingOnMember(exampleMember.values);
+            plans.push({
+                label: "generated: every option on (member)",
+                stackRole: "member",
+                values: memberValues,
+                mainValues: values,
+                run: await run("member", { values: memberValues }, main.run.outputs),
+            });
+        }
+    }
+    return plans;
+}
+
+/** One IAM policy document found in a plan, and where. */
+export interface FoundDocument {
+    registration: Registration;
+    /** Input path, e.g. `assumeRolePolicy` or `templateBody.Resources.DeployRole.Properties.AssumeRolePolicyDocument`. */
+    path: string;
+    document: { Version?: string; Statement: Statement | Statement[] };
+    /** A role's trust policy, and the role's ARN (for a StackSet template: its account is the stand-in `account`). */
+    trust?: { roleName: string; rolePath: string; templated: boolean };
+}
+
+export interface Statement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: "*" | Record<string, string | string[]>;
+    NotPrincipal?: Record<string, string | string[]>;
+    Action?: string | string[];
+    NotAction?: string | string[];
+    Resource?: string | string[];
+    NotResource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+function parseStructured(text: string): unknown {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed) as unknown;
+        } catch {
+            return undefined;
+        }
+    }
+    // CloudFormation templates may be YAML.
+    if (/AWSTemplateFormatVersion|^Resources:/m.test(text)) return parseYaml(text) as unknown;
+    return undefined;
+}
+
+function isDocument(value: unknown): value is FoundDocument["document"] {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && "Statement" in value;
+}
+
+/** Every IAM document in a registration's inputs: JSON-string policies, nested objects, and the documents inside StackSet templates. */
+export function documentsOf(registration: Registration): FoundDocument[] {
+    const found: FoundDocument[] = [];
+    const visit = (value: unknown, at: string, parent: Record<string, unknown> | undefined, templated: boolean): void => {
+        if (typeof value === "string") {
+            if (!value.includes("Statement")) return;
+            const parsed = parseStructured(value);
+            if (parsed === undefined)
+                throw new Error(`${registration.name}.${at} mentions Statement but is neither JSON nor a YAML template`);
+            visit(parsed, at, parent, templated || /templateBody|template/i.test(at));
+            return;
+        }
+        if (Array.isArray(value)) {
+            value.forEach((item, i) => visit(item, `${at}[${i}]`, parent, templated));
+            return;
+        }
+        if (typeof value !== "object" || value === null) return;
+        if (isDocument(value)) {
+            const document: FoundDocument = { registration, path: at, document: value };
+            const key = at.split(".").pop() ?? "";
+            if (key === "assumeRolePolicy" && registration.type === "aws:iam/role:Role") {
+                const name = typeof registration.inputs.name === "string" ? registration.inputs.name : registration.name;
+                const rolePath = typeof registration.inputs.path === "string" ? registration.inputs.path : "/";
+                document.trust = { roleName: name, rolePath, templated: false };
+            } else if (key === "AssumeRolePolicyDocument") {
+                const roleName = parent?.RoleName;
+                if (typeof roleName !== "string")
+                    throw new Error(`${registration.name}.${at}: a templated role without a literal RoleName`);
+                document.trust = { roleName, rolePath: typeof parent?.Path === "string" ? parent.Path : "/", templated: true };
+            }
+            found.push(document);
+            return;
+        }
+        for (const [key, child] of Object.entries(value))
+            visit(child, at ? `${at}.${key}` : key, value as Record<string, unknown>, templated);
+    };
+    visit(registration.inputs, "", undefined, false);
+    return found;
+}
+
+export function statementsOf(document: FoundDocument["document"]): Statement[] {
+    return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+}
+
+export function asList<T>(value: T | T[] | undefined): T[] {
+    if (value === undefined) return [];
+    return Array.isArray(value) ? value : [value];
+}

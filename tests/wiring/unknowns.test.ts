@@ -1,0 +1,103 @@
+import { strict as assert } from "node:assert";
+import { unknown } from "@pulumi/pulumi/output";
+import { unknownCheckingProxy } from "@pulumi/policy";
+import * as policyProxy from "@pulumi/policy/proxy";
+import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
+import { planResources } from "../../offline/render";
+import { checkedProperties, plannedResources } from "../../policy/preview";
+import { rules } from "../../policy/rules";
+import { configNamespace } from "../../stacks/config/load";
+import { wiringPlans, type WiringPlan } from "./plans";
+
+/**
+ * A first preview: nothing exists yet, so every computed output (ARNs, IDs, and the documents built
+ * from them) is unknown. Pulumi's mocks model this with a dry run (`setMocks(..., preview = true)`)
+ * in which an output the mock does not return is unknown (@pulumi/pulumi runtime/rpc.ts
+ * deserializeProperty; "Unit testing Pulumi programs", https://www.pulumi.com/docs/iac/guides/testing/unit/).
+ */
+
+/** Unknown inputs reach the mock monitor as the runtime's `unknown` sentinel (kept by the recorder). */
+function hasUnknown(value: unknown): boolean {
+    if (value === unknown) return true;
+    if (Array.isArray(value)) return value.some(hasUnknown);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(hasUnknown);
+    return false;
+}
+
+/** CrossGuard's sentinel for an unknown string (internal to @pulumi/policy, so not in its typings). */
+const unknownStringValue = (policyProxy as unknown as { unknownStringValue: string }).unknownStringValue;
+
+/** How CrossGuard hands the props to a stack policy: unknowns as its typed sentinels, behind its checking proxy. */
+function asCrossGuardProps(value: unknown): unknown {
+    if (value === unknown) return unknownStringValue;
+    if (Array.isArray(value)) return value.map(asCrossGuardProps);
+    if (typeof value === "object" && value !== null)
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asCrossGuardProps(v)]));
+    return value;
+}
+
+const shape = (registrations: readonly Registration[]): string[] =>
+    planResources(registrations)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort();
+
+describe("a first preview: every computed output unknown", function () {
+    this.timeout(600_000);
+    let known: WiringPlan;
+    let preview: ProgramRun;
+
+    before(async () => {
+        const plans = await wiringPlans();
+        const found = plans.find((plan) => plan.label === "generated: every option on (main)");
+        if (!found) throw new Error("the every-option main plan is missing");
+        known = found;
+        preview = await runUnderMocks({
+            stack: "main",
+            config: Object.fromEntries(
+                Object.entries(known.values).map(([key, value]) => [
+                    `${configNamespace}:${key}`,
+                    typeof value === "string" ? value : JSON.stringify(value),
+                ]),
+            ),
+            ambientAccount: known.values.mainAccountId as string,
+            preview: true,
+        });
+    });
+
+    it("registers exactly the resources the known plan has: no component throws or drops a resource on unknowns", () => {
+        assert.deepEqual(shape(preview.registrations), shape(known.run.registrations));
+    });
+
+    it("really sees unknowns: ARN-built documents are unknown", () => {
+        const unknownDocuments = preview.registrations.filter(
+            (r) => r.type === "aws:iam/role:Role" && hasUnknown(r.inputs.assumeRolePolicy ?? null),
+        );
+        const roleB = preview.registrations.filter((r) => r.name.endsWith("ami-parameter-writer-role"));
+        assert.ok(
+            roleB.length > 0 && roleB.every((r) => hasUnknown(r.inputs.assumeRolePolicy ?? null)),
+            "role B's trust should depend on the publisher's unknown ARN",
+        );
+        assert.ok(unknownDocuments.length >= 3, `only ${unknownDocuments.length} trust policies were unknown`);
+    });
+
+    it("runs every policy-pack rule (no UnknownValueError, which would downgrade it to advisory), and names the unknown checked properties", () => {
+        const stack = planResources(preview.registrations).map((r) => ({
+            type: r.type,
+            name: r.name,
+            props: unknownCheckingProxy(asCrossGuardProps(r.inputs) as Record<string, unknown>),
+        }));
+        const { resources, unknown } = plannedResources(stack);
+        const knownViolations = rules.flatMap((rule) =>
+            rule.check(plannedResources(planResources(known.run.registrations).map((r) => ({ ...r, props: r.inputs }))).resources),
+        );
+        // Rules see only known values, so they report what they report on the known plan, never more.
+        const violations = rules.flatMap((rule) => rule.check(resources));
+        for (const violation of violations)
+            assert.ok(knownViolations.includes(violation), `${violation} appears only when values are unknown`);
+        const reported = unknown.filter(({ path }) => checkedProperties.test(path)).map(({ resource, path }) => `${resource}${path}`);
+        assert.ok(
+            reported.some((path) => /ami-parameter-writer-role\.assumeRolePolicy$/.test(path)),
+            `role B's unknown trust policy is not reported as unchecked; reported: ${reported.slice(0, 10).join(", ")}`,
+        );
+    });
+});

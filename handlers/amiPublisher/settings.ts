@@ -40,12 +40,26 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
         problems.push(`MAX_CONCURRENCY ${JSON.stringify(rawConcurrency)} is not a whole number from 1 to 100`);
     }
     const roleBAccountIds = list(env, "ROLE_B_ACCOUNT_IDS", /^\d{12}$/, "a 12-digit account ID", problems);
-    const roleBOrganizationalUnitIds = list(env, "ROLE_B_OU_IDS", /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, "an OU ID (ou-xxxx-xxxxxxxx)", problems);
+    const roleBOrganizationalUnitIds = list(
+        env,
+        "ROLE_B_OU_IDS",
+        /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/,
+        "an OU ID (ou-xxxx-xxxxxxxx)",
+        problems,
+    );
     const rawWait = env.VERSION_WAIT_SECONDS || "60";
     const versionWaitSeconds = Number(rawWait);
     if (!Number.isFinite(versionWaitSeconds) || versionWaitSeconds < 1 || versionWaitSeconds > 600) {
         problems.push(`VERSION_WAIT_SECONDS ${JSON.stringify(rawWait)} is not a number of seconds from 1 to 600`);
     }
     if (problems.length > 0) throw new Error(`invalid publisher environment: ${problems.join("; ")}`);
-    return { parameterPrefix, targetRoleName, orgReaderRoleArn, maxConcurrency, roleBAccountIds, roleBOrganizationalUnitIds, versionWaitSeconds };
+    return {
+        parameterPrefix,
+        targetRoleName,
+        orgReaderRoleArn,
+        maxConcurrency,
+        roleBAccountIds,
+        roleBOrganizationalUnitIds,
+        versionWaitSeconds,
+    };
 }

@@ -181,7 +181,10 @@ async function putParameter(
         Value: target.amiId,
         Type: "String" as const,
         DataType: "aws:ec2:image",
-        Description: `Latest AMI of recipe ${message.recipeName}: image ${message.imageArn}, version ${message.imageVersion}`.slice(0, 1024),
+        Description: `Latest AMI of recipe ${message.recipeName}: image ${message.imageArn}, version ${message.imageVersion}`.slice(
+            0,
+            1024,
+        ),
     };
     const versionOf = (version: number | undefined): number => {
         if (version === undefined) throw new TargetError(`PutParameter on ${name} returned no version`);

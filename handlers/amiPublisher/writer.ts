@@ -135,8 +135,8 @@ export async function writeTarget(
     try {
         const current = await readParameter(ssm, name);
         if (current?.value === target.amiId) {
-            if ((await readParameter(ssm, `${name}:${label}`))?.version === current.version)
-                return { outcome: "unchanged", version: current.version };
+            const labels = (await versionHistory(ssm, name)).find((entry) => entry.version === current.version)?.labels ?? [];
+            if (labels.includes(label)) return { outcome: "unchanged", version: current.version };
             await labelVersion(ssm, name, current.version, label);
             return { outcome: "labelled", version: current.version };
         }
@@ -216,13 +216,10 @@ async function putParameter(
  * version) is left alone and reported.
  */
 async function unlabelOldestVersion(ssm: SSMClient, name: string): Promise<{ version: number; labels: string[] }> {
-    let oldest: { version: number; labels: string[] } | undefined;
-    for await (const page of paginateGetParameterHistory({ client: ssm }, { Name: name })) {
-        for (const entry of page.Parameters ?? []) {
-            if (entry.Version !== undefined && (oldest === undefined || entry.Version < oldest.version))
-                oldest = { version: entry.Version, labels: entry.Labels ?? [] };
-        }
-    }
+    const oldest = (await versionHistory(ssm, name)).reduce<{ version: number; labels: string[] } | undefined>(
+        (found, entry) => (found === undefined || entry.version < found.version ? entry : found),
+        undefined,
+    );
     if (!oldest) throw new TargetError(`${name} reported the 100-version limit but has no history`);
     const foreign = oldest.labels.filter((label) => !isPublisherLabel(label));
     if (foreign.length > 0) {
@@ -232,10 +229,26 @@ async function unlabelOldestVersion(ssm: SSMClient, name: string): Promise<{ ver
         );
     }
     const ours = oldest.labels.filter(isPublisherLabel);
+    // Unlabelled meanwhile (or another writer's version): the retry may go through as it is.
+    if (ours.length === 0) return { version: oldest.version, labels: [] };
     const { RemovedLabels: removed = [] } = await ssm.send(
         new UnlabelParameterVersionCommand({ Name: name, ParameterVersion: oldest.version, Labels: ours }),
     );
     return { version: oldest.version, labels: removed };
+}
+
+/**
+ * Every kept version with its labels. Only GetParameterHistory returns labels (ParameterHistory.Labels,
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ParameterHistory.html); at most
+ * 100 versions, 50 a page.
+ */
+async function versionHistory(ssm: SSMClient, name: string): Promise<{ version: number; labels: string[] }[]> {
+    const versions: { version: number; labels: string[] }[] = [];
+    for await (const page of paginateGetParameterHistory({ client: ssm, pageSize: 50 }, { Name: name })) {
+        for (const entry of page.Parameters ?? [])
+            if (entry.Version !== undefined) versions.push({ version: entry.Version, labels: entry.Labels ?? [] });
+    }
+    return versions;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,7 +11,8 @@ export function parameterArnPattern(partition: string, accountId: string, parame
 }
 
 /**
- * PutParameter with Tags also needs ssm:AddTagsToResource. At the 100-version limit the publisher
+ * PutParameter with Tags also needs ssm:AddTagsToResource (as AWS::SSM::Parameter states:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html). At the 100-version limit the publisher
  * removes its own label from the oldest version (ssm:UnlabelParameterVersion), whose labels only
  * GetParameterHistory returns (ssm:GetParameterHistory): see handlers/amiPublisher/writer.ts.
  */

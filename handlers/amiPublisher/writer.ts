@@ -212,7 +212,8 @@ async function putParameter(
 /**
  * Removes the publisher's labels from the parameter's oldest version, so Parameter Store may delete
  * it. Only GetParameterHistory returns a version's labels (ParameterHistory.Labels), and
- * UnlabelParameterVersion needs their names. A label the publisher did not set (someone pinned that
+ * UnlabelParameterVersion needs their names (Labels is required:
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UnlabelParameterVersion.html). A label the publisher did not set (someone pinned that
  * version) is left alone and reported.
  */
 async function unlabelOldestVersion(ssm: SSMClient, name: string): Promise<{ version: number; labels: string[] }> {
@@ -278,6 +279,7 @@ async function waitUntilVisible(ssm: SSMClient, name: string, version: number, t
     }
 }
 
+/** Labels exactly `version` (LabelParameterVersion moves a label that another version carried). */
 async function labelVersion(ssm: SSMClient, name: string, version: number, label: string): Promise<void> {
     const labelled = await ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: version, Labels: [label] }));
     if (labelled.InvalidLabels?.length) throw new TargetError(`SSM rejected label(s) ${labelled.InvalidLabels.join(", ")} on ${name}`);

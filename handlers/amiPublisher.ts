@@ -5,82 +5,138 @@
  * so Lambda's retries and the dead-letter queue keep the event.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SNSEvent } from "aws-lambda";
 import { describeError } from "./shared/errors";
 import { settleAll } from "./shared/pool";
 import { parseImageMessage, type ImageMessage } from "./amiPublisher/message";
 import { OrganizationTree } from "./amiPublisher/organizations";
-import { readSettings } from "./amiPublisher/settings";
-import { receivingTargets, type Target } from "./amiPublisher/targets";
-import { assumeRole, InvocationClients, writeTarget } from "./amiPublisher/writer";
+import { readSettings, type PublisherSettings } from "./amiPublisher/settings";
+import { managementAccountOf, receivingTargets, type Target } from "./amiPublisher/targets";
+import { assumeRole, defaultVersionWait, InvocationClients, RoleUnavailableError, writeTarget } from "./amiPublisher/writer";
 import { STSClient } from "@aws-sdk/client-sts";
 
 const logger = new Logger({ serviceName: "ami-publisher" });
+/** Target counts per invocation as CloudWatch metrics, through the embedded metric format in the log. */
+const metrics = new Metrics({ namespace: "MultiAccountOps/GoldenAmi", serviceName: "ami-publisher" });
 
 export interface PublishSummary {
     written: number;
+    labelled: number;
     unchanged: number;
+    /** Targets without role B that received the image only through organization or OU sharing. */
+    skipped: number;
     skippedImages: number;
 }
 
-async function targetsOf(message: ImageMessage, orgReaderRoleArn: string | undefined): Promise<Target[]> {
-    const needsOrganizations = message.distributions.some(
+interface ResolvedTargets {
+    targets: Target[];
+    /** Why a target that fails for lack of role B is skipped rather than failed; undefined when it must have role B. */
+    skipReason: (target: Target) => string | undefined;
+}
+
+function sharesWithOrganizations(message: ImageMessage): boolean {
+    return message.distributions.some(
         (d) =>
             (d.amiDistributionConfiguration?.launchPermission?.organizationArns ?? []).length +
                 (d.amiDistributionConfiguration?.launchPermission?.organizationalUnitArns ?? []).length >
             0,
     );
+}
+
+async function resolveTargets(message: ImageMessage, settings: PublisherSettings): Promise<ResolvedTargets> {
+    const needsOrganizations = sharesWithOrganizations(message);
     const credentials =
-        needsOrganizations && orgReaderRoleArn
-            ? await assumeRole(new STSClient({ maxAttempts: 8 }), orgReaderRoleArn, "ami-publisher-org-reader")
+        needsOrganizations && settings.orgReaderRoleArn
+            ? await assumeRole(new STSClient({ maxAttempts: 8 }), settings.orgReaderRoleArn, "ami-publisher-org-reader")
             : undefined;
-    return receivingTargets(message, new OrganizationTree(message.partition, credentials));
+    const organizations = new OrganizationTree(message.partition, credentials);
+    const targets = await receivingTargets(message, organizations);
+    if (!targets.some((target) => target.onlyThroughOrganization)) return { targets, skipReason: () => undefined };
+
+    // Which organization-shared accounts have role B: configured ones, and the role-B StackSet's OUs. Service-managed
+    // StackSets never deploy to the management account, even inside a target OU (CloudFormation API reference,
+    // DeploymentTargets: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
+    const management = managementAccountOf(message);
+    const stackSetAccounts = (await Promise.all(settings.roleBOrganizationalUnitIds.map((ou) => organizations.accountsInOu(ou)))).flat();
+    const withRoleB = new Set([...settings.roleBAccountIds, ...stackSetAccounts.filter((id) => id !== management)]);
+    return {
+        targets,
+        skipReason: (target) => {
+            if (!target.onlyThroughOrganization || withRoleB.has(target.accountId)) return undefined;
+            return target.accountId === management
+                ? "the organization's management account received the image only through organization/OU sharing, and role B " +
+                      "cannot be deployed there: service-managed StackSets never deploy to the management account"
+                : "the account received the image only through organization/OU sharing and gets no role B: it is not a configured " +
+                      "member, distribution account or copy target, and is in no role-B StackSet OU";
+        },
+    };
 }
 
 export async function handler(event: SNSEvent): Promise<PublishSummary> {
     const settings = readSettings();
-    const summary: PublishSummary = { written: 0, unchanged: 0, skippedImages: 0 };
+    const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000 };
+    const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, skipped: 0, skippedImages: 0 };
     const failures: string[] = [];
     const records = Array.isArray(event?.Records) ? event.Records : [];
     if (records.length === 0) throw new Error("event has no SNS Records");
 
-    for (const [index, record] of records.entries()) {
-        const message = parseImageMessage(String(record?.Sns?.Message ?? ""), `SNS record ${index}`);
-        if (!("amis" in message)) {
-            logger.info("image is not AVAILABLE; nothing written", { status: message.status, image: message.name });
-            summary.skippedImages++;
-            continue;
-        }
-        let targets: Target[];
-        try {
-            targets = await targetsOf(message, settings.orgReaderRoleArn);
-        } catch (error) {
-            failures.push(`resolving the receiving accounts of ${message.imageArn}: ${describeError(error)}`);
-            logger.error("cannot resolve receiving accounts", { image: message.imageArn, error: describeError(error) });
-            continue;
-        }
-        const clients = new InvocationClients(message.ownerAccountId, message.partition, settings.targetRoleName);
-        const results = await settleAll(targets, settings.maxConcurrency, (target) =>
-            writeTarget(target, message, settings.parameterPrefix, clients),
-        );
-        clients.destroy();
-        results.forEach((result, i) => {
-            const target = targets[i];
-            const fields = {
-                account: target.accountId,
-                region: target.region,
-                amiId: target.amiId,
-                image: message.imageArn,
-                parameter: `${settings.parameterPrefix}/${message.recipeName}`,
-            };
-            if (result.status === "fulfilled") {
-                summary[result.value.outcome]++;
-                logger.info(`target ${result.value.outcome}`, { ...fields, outcome: result.value.outcome, version: result.value.version });
-            } else {
-                failures.push(`${target.accountId}/${target.region}: ${describeError(result.reason)}`);
-                logger.error("target failed", { ...fields, outcome: "failed", error: describeError(result.reason) });
+    try {
+        for (const [index, record] of records.entries()) {
+            const message = parseImageMessage(String(record?.Sns?.Message ?? ""), `SNS record ${index}`);
+            if (!("amis" in message)) {
+                logger.info("image is not AVAILABLE; nothing written", { status: message.status, image: message.name });
+                summary.skippedImages++;
+                continue;
             }
-        });
+            let resolved: ResolvedTargets;
+            try {
+                resolved = await resolveTargets(message, settings);
+            } catch (error) {
+                failures.push(`resolving the receiving accounts of ${message.imageArn}: ${describeError(error)}`);
+                logger.error("cannot resolve receiving accounts", { image: message.imageArn, error: describeError(error) });
+                continue;
+            }
+            const { targets, skipReason } = resolved;
+            const clients = new InvocationClients(message.ownerAccountId, message.partition, settings.targetRoleName);
+            const results = await settleAll(targets, settings.maxConcurrency, (target) =>
+                writeTarget(target, message, settings.parameterPrefix, clients, wait),
+            );
+            clients.destroy();
+            results.forEach((result, i) => {
+                const target = targets[i];
+                const fields = {
+                    account: target.accountId,
+                    region: target.region,
+                    amiId: target.amiId,
+                    image: message.imageArn,
+                    parameter: `${settings.parameterPrefix}/${message.recipeName}`,
+                };
+                if (result.status === "fulfilled") {
+                    const { outcome, version, unlabelled } = result.value;
+                    summary[outcome]++;
+                    logger.info(`target ${outcome}`, { ...fields, outcome, version, ...(unlabelled ? { unlabelled } : {}) });
+                    return;
+                }
+                const reason = result.reason instanceof RoleUnavailableError ? skipReason(target) : undefined;
+                if (reason !== undefined) {
+                    summary.skipped++;
+                    logger.warn("target skipped", { ...fields, outcome: "skipped", reason, error: describeError(result.reason) });
+                } else {
+                    failures.push(`${target.accountId}/${target.region}: ${describeError(result.reason)}`);
+                    logger.error("target failed", { ...fields, outcome: "failed", error: describeError(result.reason) });
+                }
+            });
+        }
+    } finally {
+        for (const [name, count] of [
+            ["TargetsWritten", summary.written + summary.labelled],
+            ["TargetsUnchanged", summary.unchanged],
+            ["TargetsSkipped", summary.skipped],
+            ["TargetsFailed", failures.length],
+        ] as const)
+            metrics.addMetric(name, MetricUnit.Count, count);
+        metrics.publishStoredMetrics();
     }
     if (failures.length > 0) {
         throw new Error(`AMI publish failed for ${failures.length} target(s): ${failures.join("; ")}`);

@@ -10,7 +10,20 @@ export function parameterArnPattern(partition: string, accountId: string, parame
     return `arn:${partition}:ssm:*:${accountId}:parameter${parameterPrefix}/*`;
 }
 
-const parameterWriteActions = ["ssm:PutParameter", "ssm:GetParameter", "ssm:LabelParameterVersion", "ssm:AddTagsToResource"];
+/**
+ * PutParameter with Tags also needs ssm:AddTagsToResource (as AWS::SSM::Parameter states:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html). At the 100-version limit the publisher
+ * removes its own label from the oldest version (ssm:UnlabelParameterVersion), whose labels only
+ * GetParameterHistory returns (ssm:GetParameterHistory): see handlers/amiPublisher/writer.ts.
+ */
+const parameterWriteActions = [
+    "ssm:PutParameter",
+    "ssm:GetParameter",
+    "ssm:LabelParameterVersion",
+    "ssm:AddTagsToResource",
+    "ssm:GetParameterHistory",
+    "ssm:UnlabelParameterVersion",
+];
 
 /** Parameter Store validates an aws:ec2:image value with the caller's ec2:DescribeImages, which has no resource-level permissions. */
 const describeImages: PolicyStatement = { Sid: "ValidateAmiParameter", Effect: "Allow", Action: "ec2:DescribeImages", Resource: "*" };

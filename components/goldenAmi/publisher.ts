@@ -14,6 +14,10 @@ export interface AmiPublisherArgs {
     targetRoleName: string;
     /** Accounts with role B that the publisher may reach by exact ARN. */
     targetAccountIds: string[];
+    /** Accounts that have role B by configuration; the publisher fails loudly when it cannot write there. */
+    roleBAccountIds: string[];
+    /** OUs whose accounts get role B from the StackSet (the management account never does). */
+    roleBOrganizationalUnitIds: string[];
     sharedOrganizationIds: string[];
     sharedOrganizationalUnits: { organizationId: string; ouId: string }[];
     orgReaderRoleArn?: pulumi.Input<string>;
@@ -104,6 +108,8 @@ export class AmiPublisher extends pulumi.ComponentResource {
                         MAX_CONCURRENCY: String(args.maxConcurrency),
                         POWERTOOLS_SERVICE_NAME: "ami-publisher",
                         ...(orgReaderRoleArn ? { ORG_READER_ROLE_ARN: orgReaderRoleArn } : {}),
+                        ...(args.roleBAccountIds.length > 0 ? { ROLE_B_ACCOUNT_IDS: args.roleBAccountIds.join(",") } : {}),
+                        ...(args.roleBOrganizationalUnitIds.length > 0 ? { ROLE_B_OU_IDS: args.roleBOrganizationalUnitIds.join(",") } : {}),
                     })),
                 },
             },

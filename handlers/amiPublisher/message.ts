@@ -93,3 +93,8 @@ export function parseImageMessage(raw: string, where: string): ImageMessage | { 
 export function parameterLabel(imageVersion: string): string {
     return `v${imageVersion.replace(/[^A-Za-z0-9_.-]/g, "-")}`.slice(0, 100);
 }
+
+/** A label parameterLabel made from an Image Builder version (`<major>.<minor>.<patch>/<build>`). */
+export function isPublisherLabel(label: string): boolean {
+    return /^v\d+\.\d+\.\d+-\d+$/.test(label);
+}

@@ -35,8 +35,13 @@ export class OrganizationTree implements OrganizationResolver {
         return pending;
     }
 
+    /** The ACTIVE accounts below one OU, nested OUs included. */
+    accountsInOu(ouId: string): Promise<string[]> {
+        return this.accountsIn(`ou:${ouId}`);
+    }
+
     private async resolve(arn: string): Promise<string[]> {
-        const ou = /:ou\/o-[a-z0-9]+\/(ou-[a-z0-9]+-[a-z0-9]+)$/.exec(arn);
+        const ou = /(?::ou\/o-[a-z0-9]+\/|^ou:)(ou-[a-z0-9]+-[a-z0-9]+)$/.exec(arn);
         if (ou) return this.accountsUnder(ou[1]);
         if (/:organization\/o-[a-z0-9]+$/.test(arn)) {
             const accounts: string[] = [];

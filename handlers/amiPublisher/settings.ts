@@ -4,6 +4,22 @@ export interface PublisherSettings {
     targetRoleName: string;
     orgReaderRoleArn: string | undefined;
     maxConcurrency: number;
+    /** Accounts that have role B by configuration (members, distribution accounts, copy targets). */
+    roleBAccountIds: string[];
+    /** OUs whose accounts get role B from the service-managed StackSet (never the management account). */
+    roleBOrganizationalUnitIds: string[];
+    /** The longest wait for a new parameter version to pass Parameter Store's asynchronous AMI validation. */
+    versionWaitSeconds: number;
+}
+
+/** A comma-separated list; every item must match `pattern`, else a problem naming the variable and the item. */
+function list(env: NodeJS.ProcessEnv, variable: string, pattern: RegExp, what: string, problems: string[]): string[] {
+    const items = (env[variable] ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+    for (const item of items) if (!pattern.test(item)) problems.push(`${variable} item ${JSON.stringify(item)} is not ${what}`);
+    return items;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSettings {
@@ -23,6 +39,27 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 100) {
         problems.push(`MAX_CONCURRENCY ${JSON.stringify(rawConcurrency)} is not a whole number from 1 to 100`);
     }
+    const roleBAccountIds = list(env, "ROLE_B_ACCOUNT_IDS", /^\d{12}$/, "a 12-digit account ID", problems);
+    const roleBOrganizationalUnitIds = list(
+        env,
+        "ROLE_B_OU_IDS",
+        /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/,
+        "an OU ID (ou-xxxx-xxxxxxxx)",
+        problems,
+    );
+    const rawWait = env.VERSION_WAIT_SECONDS || "60";
+    const versionWaitSeconds = Number(rawWait);
+    if (!Number.isFinite(versionWaitSeconds) || versionWaitSeconds < 1 || versionWaitSeconds > 600) {
+        problems.push(`VERSION_WAIT_SECONDS ${JSON.stringify(rawWait)} is not a number of seconds from 1 to 600`);
+    }
     if (problems.length > 0) throw new Error(`invalid publisher environment: ${problems.join("; ")}`);
-    return { parameterPrefix, targetRoleName, orgReaderRoleArn, maxConcurrency };
+    return {
+        parameterPrefix,
+        targetRoleName,
+        orgReaderRoleArn,
+        maxConcurrency,
+        roleBAccountIds,
+        roleBOrganizationalUnitIds,
+        versionWaitSeconds,
+    };
 }

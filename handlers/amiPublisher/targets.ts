@@ -5,6 +5,8 @@ export interface Target {
     accountId: string;
     region: string;
     amiId: string;
+    /** Received only through organization or OU sharing (not as owner, launch-permission user, target or copy). */
+    onlyThroughOrganization: boolean;
 }
 
 /** Resolves `launchPermission.organizationArns` / `organizationalUnitArns` to ACTIVE account IDs. */
@@ -24,7 +26,12 @@ export async function receivingTargets(message: ImageMessage, organizations: Org
 
     for (const ami of message.amis) {
         if (ami.accountId !== message.ownerAccountId)
-            targets.set(key(ami.accountId, ami.region), { accountId: ami.accountId, region: ami.region, amiId: ami.image });
+            targets.set(key(ami.accountId, ami.region), {
+                accountId: ami.accountId,
+                region: ami.region,
+                amiId: ami.image,
+                onlyThroughOrganization: false,
+            });
     }
     for (const ami of message.amis) {
         if (ami.accountId !== message.ownerAccountId) continue;
@@ -35,11 +42,32 @@ export async function receivingTargets(message: ImageMessage, organizations: Org
                 organizations.accountsIn(arn),
             ),
         );
-        const accounts = [ami.accountId, ...(permission.userIds ?? []), ...shared.flat(), ...(distribution?.targetAccountIds ?? [])];
-        for (const accountId of accounts) {
+        const named = new Set([ami.accountId, ...(permission.userIds ?? []), ...(distribution?.targetAccountIds ?? [])]);
+        for (const accountId of [...named, ...shared.flat()]) {
             if (!targets.has(key(accountId, ami.region)))
-                targets.set(key(accountId, ami.region), { accountId, region: ami.region, amiId: ami.image });
+                targets.set(key(accountId, ami.region), {
+                    accountId,
+                    region: ami.region,
+                    amiId: ami.image,
+                    onlyThroughOrganization: !named.has(accountId),
+                });
         }
     }
     return [...targets.values()].sort((a, b) => key(a.accountId, a.region).localeCompare(key(b.accountId, b.region)));
+}
+
+/**
+ * The management account, read from the shared organization and OU ARNs: both carry its ID
+ * (`arn:aws:organizations::<management>:organization/o-…`, `…:ou/o-…/ou-…`; see "Get the ARN of an
+ * organization or organizational unit", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/get-org-ou-ARN.html).
+ */
+export function managementAccountOf(message: ImageMessage): string | undefined {
+    for (const distribution of message.distributions) {
+        const permission = distribution.amiDistributionConfiguration?.launchPermission ?? {};
+        for (const arn of [...(permission.organizationArns ?? []), ...(permission.organizationalUnitArns ?? [])]) {
+            const match = /^arn:[\w-]+:organizations::(\d{12}):/.exec(arn);
+            if (match) return match[1];
+        }
+    }
+    return undefined;
 }

@@ -85,6 +85,11 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
             parameterPrefix: settings.parameterPrefix,
             targetRoleName: settings.targetRoleName,
             targetAccountIds: [...new Set([...userIds, ...distribution.targetAccountIds])],
+            // Role B by configuration: members with goldenAmi (MemberAccount), declared member-stack accounts, copy targets.
+            roleBAccountIds: [...new Set([...receivingMembers, ...distribution.accountIds, ...distribution.targetAccountIds])]
+                .filter((id) => id !== config.mainAccountId)
+                .sort(),
+            roleBOrganizationalUnitIds: settings.roleStackSet.enabled ? settings.roleStackSet.organizationalUnitIds : [],
             sharedOrganizationIds,
             sharedOrganizationalUnits,
             orgReaderRoleArn: sharesWithOrganization ? orgReaderRoleArn : undefined,

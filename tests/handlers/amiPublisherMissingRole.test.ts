@@ -1,12 +1,5 @@
 import { strict as assert } from "node:assert";
-import {
-    GetParameterCommand,
-    LabelParameterVersionCommand,
-    ParameterNotFound,
-    PutParameterCommand,
-    SSMClient,
-    AddTagsToResourceCommand,
-} from "@aws-sdk/client-ssm";
+import { GetParameterCommand, LabelParameterVersionCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient, type AwsStub } from "aws-sdk-client-mock";
 import type { MetadataBearer } from "@smithy/types";
@@ -44,8 +37,11 @@ async function checkMissingRole(
     sts.on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::222222222222:role/LambdaExecutionRoleForSSMParam" }).rejects(denied);
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "not found", $metadata: {} }));
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
+    // Version 1 is visible at once (the asynchronous validation is covered by the moto tests).
+    ssm.on(GetParameterCommand, { Name: "/ec2-imagebuilder/latest/golden-al2023:1" }).resolves({
+        Parameter: { Value: "ami-0aaaaaaaaaaaaaaa1", Version: 1 },
+    });
     ssm.on(LabelParameterVersionCommand).resolves({ InvalidLabels: [] });
-    ssm.on(AddTagsToResourceCommand).resolves({});
 
     const event = snsEvent(
         imageMessage({

@@ -26,6 +26,7 @@ export function runBootstrapStack(config: BootstrapStackConfig): BootstrapStackO
             mainAccountId: config.mainAccountId,
             deployerRoleName: config.deployerRoleName,
             readOnlyRoleName: config.readOnlyRoleName,
+            adminRoleArns: config.adminRoleArns,
             stackSetName: `${config.namePrefix}-hub-access-roles`,
             management: config.management,
             members: config.members,

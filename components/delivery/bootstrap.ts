@@ -19,6 +19,8 @@ export interface DeliveryBootstrapArgs {
     /** The main stack's deployer and preview role names: the only principals these roles trust. */
     deployerRoleName: string;
     readOnlyRoleName: string;
+    /** Further main-account roles trusted like the deployer (the admin role of the first main run). */
+    adminRoleArns: string[];
     stackSetName: string;
     /** The role the hub assumes in the management account, and its read-only twin. */
     management: RolePair;
@@ -41,7 +43,7 @@ export class DeliveryBootstrap extends pulumi.ComponentResource {
     constructor(name: string, args: DeliveryBootstrapArgs, opts?: pulumi.ComponentResourceOptions) {
         super("multi-account-ops:delivery:DeliveryBootstrap", name, {}, opts);
         const child = { parent: this };
-        const deployerRoleArn = roleArn(args.partition, args.mainAccountId, args.deployerRoleName);
+        const deployers = [roleArn(args.partition, args.mainAccountId, args.deployerRoleName), ...args.adminRoleArns];
         const readOnlyRoleArn = roleArn(args.partition, args.mainAccountId, args.readOnlyRoleName);
         const trust = (principals: string[]): string =>
             JSON.stringify(
@@ -57,8 +59,9 @@ export class DeliveryBootstrap extends pulumi.ComponentResource {
             `${name}-management`,
             {
                 name: args.management.roleName,
-                description: "Assumed by the multi-account-ops deployer: StackSets, Quick Setup and organization reads from the management account",
-                trust: trust([deployerRoleArn]),
+                description:
+                    "Assumed by the multi-account-ops deployer: StackSets, Quick Setup and organization reads from the management account",
+                trust: trust(deployers),
                 managedPolicyArns: args.management.managedPolicyArns,
             },
             child,
@@ -68,7 +71,7 @@ export class DeliveryBootstrap extends pulumi.ComponentResource {
             {
                 name: args.management.readOnlyRoleName,
                 description: "Assumed by the multi-account-ops deployer and preview roles to read the management account",
-                trust: trust([deployerRoleArn, readOnlyRoleArn]),
+                trust: trust([...deployers, readOnlyRoleArn]),
                 managedPolicyArns: [managedPolicyArn(args.partition, "ReadOnlyAccess")],
             },
             child,
@@ -86,7 +89,7 @@ export class DeliveryBootstrap extends pulumi.ComponentResource {
                     partition: args.partition,
                     mainAccountId: args.mainAccountId,
                     organizationId: args.organizationId,
-                    deployerRoleArn,
+                    deployerRoleArns: deployers,
                     readOnlyRoleArn,
                     roleName: args.members.roleName,
                     readOnlyRoleName: args.members.readOnlyRoleName,

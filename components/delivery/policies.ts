@@ -99,7 +99,7 @@ export function hubAccessRolesTemplate(args: {
     partition: string;
     mainAccountId: string;
     organizationId: string;
-    deployerRoleArn: string;
+    deployerRoleArns: string[];
     readOnlyRoleArn: string;
     roleName: string;
     readOnlyRoleName: string;
@@ -120,7 +120,7 @@ export function hubAccessRolesTemplate(args: {
                 Type: "AWS::IAM::Role",
                 Properties: {
                     RoleName: args.roleName,
-                    AssumeRolePolicyDocument: trust([args.deployerRoleArn]),
+                    AssumeRolePolicyDocument: trust(args.deployerRoleArns),
                     ManagedPolicyArns: args.managedPolicyArns,
                 },
             },
@@ -128,7 +128,7 @@ export function hubAccessRolesTemplate(args: {
                 Type: "AWS::IAM::Role",
                 Properties: {
                     RoleName: args.readOnlyRoleName,
-                    AssumeRolePolicyDocument: trust([args.deployerRoleArn, args.readOnlyRoleArn]),
+                    AssumeRolePolicyDocument: trust([...args.deployerRoleArns, args.readOnlyRoleArn]),
                     ManagedPolicyArns: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess" }],
                 },
             },

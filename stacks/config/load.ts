@@ -133,7 +133,9 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
     const memberDelivery = raw.delivery as { pulumiOrganization?: unknown } | undefined;
     const memberFeatures = raw.features as { delivery?: unknown } | undefined;
     if (raw.stackRole === "member" && memberFeatures?.delivery === true && memberDelivery?.pulumiOrganization === undefined)
-        problems.push("delivery.pulumiOrganization is required when features.delivery is true: it is the audience of this stack's OIDC roles");
+        problems.push(
+            "delivery.pulumiOrganization is required when features.delivery is true: it is the audience of this stack's OIDC roles",
+        );
     if (raw.stackRole === "bootstrap" && raw.managementAccountId !== undefined && raw.managementAccountId === raw.mainAccountId)
         problems.push(
             `managementAccountId ${JSON.stringify(raw.managementAccountId)} is the main account: the bootstrap is only for a main account that is not the management account`,

@@ -49,11 +49,9 @@ export const semanticVersion = z.string().regex(/^\d+\.\d+\.\d+$/, "is not a ver
 
 /** An IAM OIDC identity provider's ARN for one issuer host (the ARN ends with the provider URL without https://). */
 export const oidcProviderArn = (host: string) =>
-    z
-        .string()
-        .refine((value) => new RegExp(`^arn:[\\w-]+:iam::\\d{12}:oidc-provider/${host.replace(/[.]/g, "\\.")}$`).test(value), {
-            message: `is not the ARN of an IAM OIDC provider for ${host} (arn:aws:iam::<account>:oidc-provider/${host})`,
-        });
+    z.string().refine((value) => new RegExp(`^arn:[\\w-]+:iam::\\d{12}:oidc-provider/${host.replace(/[.]/g, "\\.")}$`).test(value), {
+        message: `is not the ARN of an IAM OIDC provider for ${host} (arn:aws:iam::<account>:oidc-provider/${host})`,
+    });
 
 /**
  * IAM allows one OIDC provider per URL in an account: name the ones that already exist instead of

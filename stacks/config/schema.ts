@@ -104,6 +104,11 @@ export const bootstrapStackSchema = z.strictObject({
     /** The main stack's delivery.deployerRoleName and delivery.readOnlyRoleName: the only principals trusted here. */
     deployerRoleName: iamRoleName.default("multi-account-ops-deployer"),
     readOnlyRoleName: iamRoleName.default("multi-account-ops-preview"),
+    /**
+     * Further roles of the main account trusted like the deployer, e.g. the admin role you run the first
+     * `pulumi up -s main` with (before the deployer exists and Deployments takes over). Remove them afterwards.
+     */
+    adminRoleArns: z.array(z.string().regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, "is not an IAM role ARN")).default([]),
     management: z
         .strictObject({
             roleName: iamRoleName.default("multi-account-ops-management"),
@@ -112,15 +117,14 @@ export const bootstrapStackSchema = z.strictObject({
             managedPolicyArns: z.array(managedPolicyArnString).min(1).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
         })
         .prefault({}),
-    members: z
-        .strictObject({
-            organizationalUnitIds: z.array(organizationalUnitId).min(1, "must list at least one OU"),
-            /** The main stack's members[].hubRoleName (or delivery.memberDeployRoleName with useDeployRoles). */
-            roleName: iamRoleName.default("multi-account-ops-deploy"),
-            /** The main stack's delivery.memberReadOnlyRoleName. */
-            readOnlyRoleName: iamRoleName.default("multi-account-ops-read-only"),
-            managedPolicyArns: z.array(managedPolicyArnString).min(1).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
-        }),
+    members: z.strictObject({
+        organizationalUnitIds: z.array(organizationalUnitId).min(1, "must list at least one OU"),
+        /** The main stack's members[].hubRoleName (or delivery.memberDeployRoleName with useDeployRoles). */
+        roleName: iamRoleName.default("multi-account-ops-deploy"),
+        /** The main stack's delivery.memberReadOnlyRoleName. */
+        readOnlyRoleName: iamRoleName.default("multi-account-ops-read-only"),
+        managedPolicyArns: z.array(managedPolicyArnString).min(1).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    }),
 });
 
 const deploymentStack = z.strictObject({

@@ -11,8 +11,7 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
     const { config } = ctx;
     const settings = config.delivery;
     if (!settings.enabled || !settings.pulumiOrganization) return undefined;
-    const memberArns = (roleName: string): string[] =>
-        config.members.map((member) => roleArn(ctx.partition, member.accountId, roleName));
+    const memberArns = (roleName: string): string[] => config.members.map((member) => roleArn(ctx.partition, member.accountId, roleName));
     // In a preview-only run the read-only role is the main account's credentials, and every provider
     // assumes a read-only twin from there: members, the management account, the bucket account.
     const otherReadOnlyRoles: string[] = [];

@@ -151,6 +151,9 @@ describe("delivery: the bootstrap stack (management account)", () => {
         assert.equal(await assume(deployer, writeArn, write), "Allowed");
         assert.equal(await assume(preview, writeArn, write), "ImplicitlyDenied");
         assert.equal(await assume(stranger, writeArn, write), "ImplicitlyDenied");
+        // The admin role of the first main run, from the bootstrap's config.
+        const [admin] = (exampleConfig("bootstrap") as { adminRoleArns: string[] }).adminRoleArns;
+        assert.equal(await assume(admin, writeArn, write), "Allowed");
         assert.equal(await assume("arn:aws:iam::222222222222:role/multi-account-ops-deployer", writeArn, write), "ImplicitlyDenied");
         assert.equal(await assume(deployer, writeArn, write, "o-otherorg999"), "ImplicitlyDenied");
         assert.equal(await assume(deployer, readOnlyArn, readOnly), "Allowed");

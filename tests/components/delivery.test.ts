@@ -104,7 +104,9 @@ describe("delivery policies (iam-simulate)", () => {
     });
 });
 
-describe("delivery under mocks", () => {
+describe("delivery under mocks", function () {
+    // Several plans of the program per test.
+    this.timeout(600_000);
     it("bootstraps the member roles into the configured OUs with automatic deployment, from the management account", async () => {
         const config = exampleConfig("main");
         (config.delivery as Record<string, unknown>).organizationalUnitIds = ["ou-ab12-cdef3456"];

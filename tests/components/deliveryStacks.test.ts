@@ -106,7 +106,8 @@ describe("delivery: management.roleName", () => {
     });
 });
 
-describe("delivery: the bootstrap stack (management account)", () => {
+describe("delivery: the bootstrap stack (management account)", function () {
+    this.timeout(600_000);
     let bootstrap: ProgramRun;
     let mainRun: ProgramRun;
     before(async () => {
@@ -214,7 +215,9 @@ describe("delivery: the bootstrap stack (management account)", () => {
     });
 });
 
-describe("delivery: preview-only runs hold no write credentials", () => {
+describe("delivery: preview-only runs hold no write credentials", function () {
+    // Four plans of the program in a row.
+    this.timeout(600_000);
     it("no provider of the main, member or bootstrap plan assumes a write-capable role", async () => {
         const mainValues = exampleConfig("main");
         // Exercise every provider the main stack can make: members, management, bucket account, Quick Setup.
@@ -287,7 +290,8 @@ describe("delivery: preview-only runs hold no write credentials", () => {
     });
 });
 
-describe("delivery: each stack's own OIDC roles", () => {
+describe("delivery: each stack's own OIDC roles", function () {
+    this.timeout(600_000);
     let mainRun: ProgramRun;
     let memberRun: ProgramRun;
     let deployments: ProgramRun;
@@ -437,7 +441,8 @@ describe("delivery: each stack's own OIDC roles", () => {
     });
 });
 
-describe("delivery: OIDC providers that already exist", () => {
+describe("delivery: OIDC providers that already exist", function () {
+    this.timeout(600_000);
     it("uses the named providers instead of creating them, in main and in a member stack", async () => {
         const existing = {
             pulumi: `arn:aws:iam::${main}:oidc-provider/api.pulumi.com/oidc`,

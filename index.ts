@@ -1,4 +1,5 @@
 import { readStackConfig } from "./stacks/config/load";
+import { runBootstrapStack } from "./stacks/bootstrap";
 import { runDeploymentsStack } from "./stacks/deployments";
 import { runMainStack } from "./stacks/main";
 import { runMemberStack } from "./stacks/member";
@@ -10,4 +11,6 @@ export = config.stackRole === "main"
     ? runMainStack(config)
     : config.stackRole === "deployments"
       ? runDeploymentsStack(config)
-      : runMemberStack(config);
+      : config.stackRole === "bootstrap"
+        ? runBootstrapStack(config)
+        : runMemberStack(config);

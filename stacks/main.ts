@@ -4,7 +4,7 @@ import { partitionOf, roleArn } from "../components/arns";
 import type { HubOutputs } from "../components/hub";
 import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
-import { memberAccessRoleName, memberFeatures, stackRegions } from "./config/resolve";
+import { managementRoleName, memberAccessRoleName, memberFeatures, stackRegions } from "./config/resolve";
 import type { HubContext } from "./hub/context";
 import { deployAutomationHub } from "./hub/automation";
 import { deployDeliveryHub } from "./hub/delivery";
@@ -26,7 +26,7 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
     const management = config.management;
     const managementProvider = (): aws.Provider =>
         management && management.accountId !== config.mainAccountId
-            ? providers.forAccount(management.accountId, roleArn(partition, management.accountId, management.roleName))
+            ? providers.forAccount(management.accountId, roleArn(partition, management.accountId, managementRoleName(config)))
             : mainProvider;
     const ctx: HubContext = {
         config,

@@ -53,9 +53,87 @@ export function oidcTrust(args: OidcTrustArgs): PolicyDocument {
     return policy(...statements);
 }
 
-/** The hub roles may assume only their counterparts in the members. */
-export function assumeMemberRoles(roleArns: string[]): PolicyDocument {
-    return policy({ Sid: "AssumeMemberDeployRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...roleArns].sort() });
+/** The hub roles may assume only the named roles in other accounts (the read-only role only read-only twins). */
+export function assumeRoles(roleArns: string[]): PolicyDocument {
+    return policy({ Sid: "AssumeNamedRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...new Set(roleArns)].sort() });
+}
+
+/** GitHub Actions subjects: a job that names an environment gets `repo:<o/r>:environment:<name>` as its `sub`. */
+export function githubEnvironmentSubject(repository: string, environment: string): string {
+    // https://docs.github.com/en/actions/reference/security/oidc ("Filtering for a specific environment")
+    return `repo:${repository}:environment:${environment}`;
+}
+
+/** The GitHub environment the preview workflow uses for one stack, so each stack's token differs. */
+export function previewEnvironment(stack: string): string {
+    return `preview-${stack}`;
+}
+
+/**
+ * A role in another account that the main account's delivery roles may assume, named through
+ * `aws:PrincipalArn` on the main account's principal rather than as the principal itself: IAM rejects a
+ * trust policy naming a role that does not exist yet, and would silently rewrite it to an ID if the role
+ * were recreated (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html,
+ * "IAM roles"), so this trust is valid before the deployer exists and the order of creation never matters.
+ */
+export function mainAccountRoleTrust(args: {
+    partition: string;
+    mainAccountId: string;
+    principalRoleArns: string[];
+    organizationId: string;
+}): PolicyDocument {
+    return policy({
+        Sid: "MainAccountDeliveryRoles",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${args.partition}:iam::${args.mainAccountId}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+            ArnEquals: { "aws:PrincipalArn": [...args.principalRoleArns].sort() },
+            StringEquals: { "aws:PrincipalOrgID": args.organizationId },
+        },
+    });
+}
+
+/** The bootstrap's StackSet template: the hub's access role and its read-only twin in every account of the OUs. */
+export function hubAccessRolesTemplate(args: {
+    partition: string;
+    mainAccountId: string;
+    organizationId: string;
+    deployerRoleArns: string[];
+    readOnlyRoleArn: string;
+    roleName: string;
+    readOnlyRoleName: string;
+    managedPolicyArns: string[];
+}): string {
+    const trust = (principals: string[]): PolicyDocument =>
+        mainAccountRoleTrust({
+            partition: args.partition,
+            mainAccountId: args.mainAccountId,
+            principalRoleArns: principals,
+            organizationId: args.organizationId,
+        });
+    return JSON.stringify({
+        AWSTemplateFormatVersion: "2010-09-09",
+        Description: "multi-account-ops bootstrap: the role the hub's deployer assumes here, and the read-only twin its previews assume",
+        Resources: {
+            HubAccessRole: {
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    RoleName: args.roleName,
+                    AssumeRolePolicyDocument: trust(args.deployerRoleArns),
+                    ManagedPolicyArns: args.managedPolicyArns,
+                },
+            },
+            HubReadOnlyRole: {
+                Type: "AWS::IAM::Role",
+                Properties: {
+                    RoleName: args.readOnlyRoleName,
+                    AssumeRolePolicyDocument: trust([...args.deployerRoleArns, args.readOnlyRoleArn]),
+                    ManagedPolicyArns: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess" }],
+                },
+            },
+        },
+    });
 }
 
 /** A member role: only the named hub roles, from inside the organization. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
     accountId,
     email,
+    existingOidcProviders,
     iamRoleName,
     organizationalUnitId,
     parameterPath,
@@ -112,7 +113,14 @@ export const goldenAmiSettings = z.strictObject({
 export const inventorySettings = z.strictObject({
     enabled: z.boolean().default(false),
     /** The account holding the central bucket: the main account unless set (then reached through its own provider). */
-    bucketAccount: z.strictObject({ accountId, roleName: iamRoleName.default("OrganizationAccountAccessRole") }).optional(),
+    bucketAccount: z
+        .strictObject({
+            accountId,
+            roleName: iamRoleName.default("OrganizationAccountAccessRole"),
+            /** Assumed instead in preview-only runs; default delivery.memberReadOnlyRoleName (the bootstrap's read-only member role). */
+            readOnlyRoleName: iamRoleName.optional(),
+        })
+        .optional(),
     /** Globally unique; default `<namePrefix>-inventory-<account>-<region>`. */
     bucketName: z
         .string()
@@ -249,6 +257,8 @@ export const deliverySettings = z.strictObject({
     useDeployRoles: z.boolean().default(false),
     /** Bootstrap the member roles into every current and future account of these OUs (StackSet from `management`). */
     organizationalUnitIds: z.array(organizationalUnitId).default([]),
+    /** OIDC providers that already exist in the main account (IAM allows one per URL): used instead of creating them. */
+    existingOidcProviders,
     /** GitHub Actions OIDC, for teams that preview and deploy from the workflow instead of Pulumi Deployments. */
     github: z
         .strictObject({

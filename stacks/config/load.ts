@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { deploymentsStackSchema, mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
+import { bootstrapStackSchema, deploymentsStackSchema, mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
 
 export const configNamespace = "multi-account-ops";
 
@@ -113,6 +113,41 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
         problems.push("delivery.pulumiOrganization is required when delivery.enabled is true");
     if (delivery?.github?.actionsOidc === true && delivery.github.repository === undefined)
         problems.push("delivery.github.repository is required when delivery.github.actionsOidc is true");
+    const management = raw.management as { accountId?: unknown; roleName?: unknown } | undefined;
+    if (
+        raw.stackRole === "main" &&
+        typeof management === "object" &&
+        management !== null &&
+        management.accountId !== undefined &&
+        management.accountId !== raw.mainAccountId &&
+        management.roleName === undefined
+    ) {
+        // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access.html: Organizations
+        // creates OrganizationAccountAccessRole only in accounts it creates, never in the management account.
+        problems.push(
+            `management.roleName is required when management.accountId ${JSON.stringify(management.accountId)} is set: AWS Organizations ` +
+                "never creates OrganizationAccountAccessRole in the management account, so there is no role to assume there by default. " +
+                'Run the bootstrap stack (stackRole: bootstrap) once with management-account credentials and set roleName to its role (default "multi-account-ops-management")',
+        );
+    }
+    const memberDelivery = raw.delivery as { pulumiOrganization?: unknown } | undefined;
+    const memberFeatures = raw.features as { delivery?: unknown } | undefined;
+    if (raw.stackRole === "member" && memberFeatures?.delivery === true && memberDelivery?.pulumiOrganization === undefined)
+        problems.push(
+            "delivery.pulumiOrganization is required when features.delivery is true: it is the audience of this stack's OIDC roles",
+        );
+    if (raw.stackRole === "bootstrap" && raw.managementAccountId !== undefined && raw.managementAccountId === raw.mainAccountId)
+        problems.push(
+            `managementAccountId ${JSON.stringify(raw.managementAccountId)} is the main account: the bootstrap is only for a main account that is not the management account`,
+        );
+    const previewToken = raw.previewToken as { tokenType?: unknown; teamName?: unknown; userLogin?: unknown } | undefined;
+    if (raw.stackRole === "deployments") {
+        const tokenType = previewToken?.tokenType ?? "team";
+        if (tokenType === "team" && previewToken?.teamName === undefined)
+            problems.push('previewToken.teamName is required when previewToken.tokenType is "team" (the default)');
+        if (tokenType === "personal" && previewToken?.userLogin === undefined)
+            problems.push('previewToken.userLogin is required when previewToken.tokenType is "personal"');
+    }
     if (Array.isArray(raw.extraRegions) && raw.extraRegions.includes(raw.homeRegion)) {
         problems.push(`extraRegions ${JSON.stringify(raw.extraRegions)} repeats homeRegion ${JSON.stringify(raw.homeRegion)}`);
     }
@@ -132,16 +167,23 @@ export function parseStackConfig(raw: Record<string, unknown>, options: ParseOpt
     const secretKeys = options.secretKeys ?? new Set<string>();
     const problems: string[] = [];
     let role = raw.stackRole;
-    if (role !== "main" && role !== "member" && role !== "deployments") {
+    if (role !== "main" && role !== "member" && role !== "deployments" && role !== "bootstrap") {
         problems.push(
             role === undefined
-                ? 'stackRole is required: "main", "member" or "deployments"'
-                : `stackRole ${JSON.stringify(role)} must be "main", "member" or "deployments"`,
+                ? 'stackRole is required: "main", "member", "deployments" or "bootstrap"'
+                : `stackRole ${JSON.stringify(role)} must be "main", "member", "deployments" or "bootstrap"`,
         );
         // Still check the rest, against the schema the other keys point to.
         role = "members" in raw || "mainAccountId" in raw ? "main" : "member";
     }
-    const schema = role === "main" ? mainStackSchema : role === "deployments" ? deploymentsStackSchema : memberStackSchema;
+    const schema =
+        role === "main"
+            ? mainStackSchema
+            : role === "deployments"
+              ? deploymentsStackSchema
+              : role === "bootstrap"
+                ? bootstrapStackSchema
+                : memberStackSchema;
     const result = schema.safeParse({ ...raw, stackRole: role }, { reportInput: true });
     if (!result.success) {
         for (const issue of result.error.issues) problems.push(...describeIssue(issue));

@@ -46,3 +46,22 @@ export const retentionDays = z
     );
 
 export const semanticVersion = z.string().regex(/^\d+\.\d+\.\d+$/, "is not a version such as 1.0.0");
+
+/** An IAM OIDC identity provider's ARN for one issuer host (the ARN ends with the provider URL without https://). */
+export const oidcProviderArn = (host: string) =>
+    z.string().refine((value) => new RegExp(`^arn:[\\w-]+:iam::\\d{12}:oidc-provider/${host.replace(/[.]/g, "\\.")}$`).test(value), {
+        message: `is not the ARN of an IAM OIDC provider for ${host} (arn:aws:iam::<account>:oidc-provider/${host})`,
+    });
+
+/**
+ * IAM allows one OIDC provider per URL in an account: name the ones that already exist instead of
+ * creating them (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html).
+ */
+export const existingOidcProviders = z
+    .strictObject({
+        /** arn:aws:iam::<account>:oidc-provider/api.pulumi.com/oidc; its audiences must include your Pulumi organization. */
+        pulumi: oidcProviderArn("api.pulumi.com/oidc").optional(),
+        /** arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com; audience sts.amazonaws.com. */
+        github: oidcProviderArn("token.actions.githubusercontent.com").optional(),
+    })
+    .prefault({});

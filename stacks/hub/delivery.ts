@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeliveryHub } from "../../components/delivery/hub";
-import { memberRolesTemplate } from "../../components/delivery/policies";
+import { roleArn } from "../../components/arns";
+import { githubEnvironmentSubject, memberRolesTemplate, previewEnvironment } from "../../components/delivery/policies";
 import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
 import type { HubContext } from "./context";
@@ -10,26 +11,36 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
     const { config } = ctx;
     const settings = config.delivery;
     if (!settings.enabled || !settings.pulumiOrganization) return undefined;
+    const memberArns = (roleName: string): string[] => config.members.map((member) => roleArn(ctx.partition, member.accountId, roleName));
+    // In a preview-only run the read-only role is the main account's credentials, and every provider
+    // assumes a read-only twin from there: members, the management account, the bucket account.
+    const otherReadOnlyRoles: string[] = [];
+    if (config.management && config.management.accountId !== config.mainAccountId)
+        otherReadOnlyRoles.push(roleArn(ctx.partition, config.management.accountId, config.management.readOnlyRoleName));
+    const bucketAccount = config.inventory.enabled ? config.inventory.bucketAccount : undefined;
+    if (bucketAccount && bucketAccount.accountId !== config.mainAccountId)
+        otherReadOnlyRoles.push(
+            roleArn(ctx.partition, bucketAccount.accountId, bucketAccount.readOnlyRoleName ?? settings.memberReadOnlyRoleName),
+        );
+    const repository = settings.github.actionsOidc ? settings.github.repository : undefined;
     const hub = new DeliveryHub(
         "delivery",
         {
             partition: ctx.partition,
-            accountId: config.mainAccountId,
-            region: config.homeRegion,
-            organizationId: config.organizationId,
             pulumiOrganization: settings.pulumiOrganization,
             stacks: settings.stacks,
             deployerRoleName: settings.deployerRoleName,
             readOnlyRoleName: settings.readOnlyRoleName,
             deployerManagedPolicyArns: settings.deployerManagedPolicyArns,
-            memberAccountIds: config.members.map((member) => member.accountId),
-            memberDeployRoleName: settings.memberDeployRoleName,
-            memberReadOnlyRoleName: settings.memberReadOnlyRoleName,
-            memberDeployManagedPolicyArns: settings.memberDeployManagedPolicyArns,
-            github:
-                settings.github.actionsOidc && settings.github.repository
-                    ? { repository: settings.github.repository, branch: settings.github.branch }
-                    : undefined,
+            deployerAssumableRoleArns: memberArns(settings.memberDeployRoleName),
+            readOnlyAssumableRoleArns: [...memberArns(settings.memberReadOnlyRoleName), ...otherReadOnlyRoles],
+            existingOidcProviders: settings.existingOidcProviders,
+            github: repository
+                ? {
+                      deploySubjects: [`repo:${repository}:ref:refs/heads/${settings.github.branch}`],
+                      previewSubjects: settings.stacks.map((stack) => githubEnvironmentSubject(repository, previewEnvironment(stack))),
+                  }
+                : undefined,
         },
         { provider: ctx.mainProvider },
     );

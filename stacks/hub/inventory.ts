@@ -6,7 +6,7 @@ import { AccountInventory } from "../../components/inventory/accountInventory";
 import { InventoryBucket } from "../../components/inventory/bucket";
 import { InventoryQueries } from "../../components/inventory/queries";
 import { InventoryQuickSetup } from "../../components/inventory/quickSetup";
-import { memberFeatures } from "../config/resolve";
+import { bucketAccountRoleName, managementRoleName, memberFeatures } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** The inventory capability's hub side: the central bucket (in the main or aggregation account), Athena, and Quick Setup if chosen. */
@@ -18,7 +18,7 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
     const bucketAccountId = settings.bucketAccount?.accountId ?? config.mainAccountId;
     const bucketProvider =
         settings.bucketAccount && settings.bucketAccount.accountId !== config.mainAccountId
-            ? ctx.providers.forAccount(bucketAccountId, roleArn(partition, bucketAccountId, settings.bucketAccount.roleName))
+            ? ctx.providers.forAccount(bucketAccountId, roleArn(partition, bucketAccountId, bucketAccountRoleName(config)))
             : ctx.mainProvider;
     const region = config.homeRegion;
     const bucketName = settings.bucketName ?? `${config.namePrefix}-inventory-${bucketAccountId}-${region}`;
@@ -70,7 +70,7 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
             allowedAccountIds: [ctx.managementAccountId],
             assumeRole:
                 management && management.accountId !== config.mainAccountId
-                    ? { roleArn: roleArn(partition, management.accountId, management.roleName), sessionName: "multi-account-ops" }
+                    ? { roleArn: roleArn(partition, management.accountId, managementRoleName(config)), sessionName: "multi-account-ops" }
                     : undefined,
         });
         new InventoryQuickSetup(

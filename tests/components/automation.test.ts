@@ -388,7 +388,7 @@ describe("cross-account Automation policies (iam-simulate)", () => {
         const decision = await decide({
             principal: admin,
             action: "sts:AssumeRole",
-            resource: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole",
+            resource: "arn:aws:iam::222222222222:role/multi-account-ops-deploy",
             resourceAccount: "222222222222",
             identityPolicies: [adminPolicy],
             resourcePolicy: {

@@ -85,8 +85,8 @@ describe("inventory under mocks", () => {
             assert.deepEqual(
                 dev.map((s) => [s.account, s.inputs.region, s.inputs.roleArn]),
                 [
-                    ["222222222222", "ap-northeast-1", "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"],
-                    ["222222222222", "us-east-1", "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"],
+                    ["222222222222", "ap-northeast-1", "arn:aws:iam::222222222222:role/multi-account-ops-deploy"],
+                    ["222222222222", "us-east-1", "arn:aws:iam::222222222222:role/multi-account-ops-deploy"],
                 ],
             );
             const own = syncs.filter((s) => s.name.startsWith("main-"));
@@ -201,7 +201,7 @@ describe("inventory under mocks", () => {
             assert.equal(definition.parameters.TargetRegions, "ap-northeast-1,us-east-1");
             const nativeProvider = ofType(run, "pulumi:providers:aws-native")[0];
             assert.deepEqual(nativeProvider.inputs.assumeRole, {
-                roleArn: "arn:aws:iam::999999999999:role/OrganizationAccountAccessRole",
+                roleArn: "arn:aws:iam::999999999999:role/multi-account-ops-management",
                 sessionName: "multi-account-ops",
             });
             assert.equal(ofType(run, syncType).length, 7, "the syncs stay");

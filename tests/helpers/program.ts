@@ -6,7 +6,7 @@ import { configNamespace } from "../../stacks/config/load";
 export const projectRoot = path.resolve(__dirname, "..", "..");
 
 /** The example stack file's config, decoded and without the namespace, for tests to copy and change. */
-export function exampleConfig(stack: "main" | "member" | "deployments"): Record<string, unknown> {
+export function exampleConfig(stack: "main" | "member" | "deployments" | "bootstrap"): Record<string, unknown> {
     return structuredClone(readStackFile(path.join(projectRoot, `Pulumi.${stack}.yaml`)).values);
 }
 

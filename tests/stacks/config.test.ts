@@ -24,7 +24,7 @@ describe("stack configuration", () => {
         assert.equal(main.stackRole, "main");
         if (main.stackRole !== "main") return;
         assert.equal(main.members.length, 3);
-        assert.equal(main.members[1].hubRoleName, "OrganizationAccountAccessRole");
+        assert.deepEqual(main.members[1].features, {});
         assert.deepEqual(main.extraRegions, ["us-east-1"]);
         const member = parseStackConfig(exampleConfig("member"));
         assert.equal(member.stackRole, "member");
@@ -65,7 +65,7 @@ describe("stack configuration", () => {
     it("rejects an unknown stack role and still checks the other keys", () => {
         const problems = problemsOf(mainWith((c) => ((c.stackRole = "hub"), (c.extraRegions = ["mars-1"]))));
         assert.deepEqual(problems, [
-            'stackRole "hub" must be "main", "member" or "deployments"',
+            'stackRole "hub" must be "main", "member", "deployments" or "bootstrap"',
             'extraRegions[0] "mars-1" is not a known AWS region',
         ]);
     });

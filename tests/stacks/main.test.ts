@@ -5,6 +5,8 @@ import { exampleConfig, ofType, runProgram } from "../helpers/program";
 describe("main stack (hub mode)", () => {
     let run: ProgramRun;
     const config = exampleConfig("main");
+    // Something in the management account: delivery's member-role StackSet.
+    (config.delivery as Record<string, unknown>).organizationalUnitIds = ["ou-ab12-cdef3456"];
 
     before(async () => {
         run = await runProgram("main", config);
@@ -28,7 +30,7 @@ describe("main stack (hub mode)", () => {
             assert.ok(provider, `no provider for ${accountId}`);
             assert.deepEqual(provider.inputs.allowedAccountIds, [accountId]);
             assert.deepEqual(provider.inputs.assumeRoles, [
-                { roleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, sessionName: "multi-account-ops-main" },
+                { roleArn: `arn:aws:iam::${accountId}:role/multi-account-ops-deploy`, sessionName: "multi-account-ops-main" },
             ]);
             assert.deepEqual(provider.inputs.defaultTags, {
                 tags: { project: "multi-account-ops", stack: "main", "managed-by": "pulumi", "cost-center": "platform" },

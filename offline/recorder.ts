@@ -20,6 +20,9 @@ export interface Registration {
     /** `region` input, else the provider's region; `global` for IAM and other global services. */
     region: string | undefined;
     inputs: Record<string, unknown>;
+    /** Resource options the engine would apply: ignoreChanges, and the names of structured aliases. */
+    ignoreChanges?: string[];
+    aliasNames?: string[];
 }
 
 export interface ProgramRun {
@@ -74,6 +77,8 @@ interface RegisterRequest {
     getProvider(): string;
     getCustom(): boolean;
     getObject(): Parameters<typeof deserializeProperties>[0];
+    getIgnorechangesList?(): string[];
+    getAliasesList?(): { getSpec?(): { getName(): string } | undefined }[];
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -104,6 +109,7 @@ class RecordingMonitor extends MockMonitor {
         const urn = response.getUrn();
         // Dependents register only after this callback, so their provider is known by then.
         if (type.startsWith("pulumi:providers:")) this.onProvider(`${urn}::${response.getId?.() ?? ""}`, facts);
+        const register = req as Partial<RegisterRequest>;
         this.registrations.push({
             urn,
             type,
@@ -112,6 +118,11 @@ class RecordingMonitor extends MockMonitor {
             custom,
             provider,
             inputs,
+            ignoreChanges: register.getIgnorechangesList?.() ?? [],
+            aliasNames: (register.getAliasesList?.() ?? []).flatMap((alias) => {
+                const name = alias.getSpec?.()?.getName();
+                return name ? [name] : [];
+            }),
             ...facts,
         });
     }

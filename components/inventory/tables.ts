@@ -102,7 +102,8 @@ export function namedQueries(database: string): { name: string; description: str
     return [
         {
             name: "managed-instances-by-platform-and-agent",
-            description: "Managed nodes per node type (EC2Instance or ManagedInstance), platform and SSM Agent version, across accounts and regions",
+            description:
+                "Managed nodes per node type (EC2Instance or ManagedInstance), platform and SSM Agent version, across accounts and regions",
             query: `SELECT resourcetype, platformname, platformversion, agentversion, count(DISTINCT resourceid) AS instances
 FROM "${database}"."instance_information"
 GROUP BY resourcetype, platformname, platformversion, agentversion

@@ -79,6 +79,7 @@ interface RegisterRequest {
     getObject(): Parameters<typeof deserializeProperties>[0];
     getIgnorechangesList?(): string[];
     getAliasesList?(): { getSpec?(): { getName(): string } | undefined }[];
+    getAliasurnsList?(): string[];
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -119,10 +120,14 @@ class RecordingMonitor extends MockMonitor {
             provider,
             inputs,
             ignoreChanges: register.getIgnorechangesList?.() ?? [],
-            aliasNames: (register.getAliasesList?.() ?? []).flatMap((alias) => {
-                const name = alias.getSpec?.()?.getName();
-                return name ? [name] : [];
-            }),
+            // Structured alias specs when the monitor takes them, else the URNs the SDK computed.
+            aliasNames: [
+                ...(register.getAliasesList?.() ?? []).flatMap((alias) => {
+                    const name = alias.getSpec?.()?.getName();
+                    return name ? [name] : [];
+                }),
+                ...(register.getAliasurnsList?.() ?? []).map((aliasUrn) => aliasUrn.split("::").pop() ?? aliasUrn),
+            ],
             ...facts,
         });
     }

@@ -230,7 +230,7 @@ describe("inventory under mocks", () => {
             } finally {
                 delete process.env[previewOnlyVariable];
             }
-            const sync = ofType(preview, syncType).find((s) => s.inputs.accountId === "222222222222") as Registration;
+            const sync = ofType(preview, syncType).find((s) => String(s.inputs.roleArn).includes(":222222222222:")) as Registration;
             assert.match(sync.inputs.roleArn as string, /:role\/multi-account-ops-read-only$/, "the preview reaches the member read-only");
             const provider = loadSerializedProvider(sync.inputs.__provider as string);
             for (const planned of ofType(preview, syncType)) {
@@ -241,7 +241,7 @@ describe("inventory under mocks", () => {
                 const news = { ...planned.inputs };
                 for (const key of planned.ignoreChanges ?? []) news[key] = olds[key as keyof typeof olds];
                 const diff = await provider.diff!(
-                    `${planned.inputs.accountId as string}/${planned.inputs.region as string}/org-inventory-sync`,
+                    `${planned.account as string}/${planned.inputs.region as string}/org-inventory-sync`,
                     olds,
                     news,
                 );

@@ -5,7 +5,7 @@ import { partitionOf } from "./arns";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
 import { AutomationMember } from "./automation/member";
 import { MemberDeployRoles } from "./delivery/memberRoles";
-import { AccountInventory } from "./inventory/accountInventory";
+import { AccountInventory, type SyncOwnership } from "./inventory/accountInventory";
 import { ManagedInstances, type ManagedInstancesSettings } from "./managedInstances/managedInstances";
 import { hubPart, type HubOutputs } from "./hub";
 
@@ -26,6 +26,8 @@ export interface MemberAccountArgs {
     accessRoleArn: string;
     /** False when Quick Setup (from the management account) collects inventory here. */
     collectInventoryWithAssociation: boolean;
+    /** Existing resource data syncs: import or adopt them; and whether to keep the recorded access role (preview-only runs). */
+    inventorySyncs: SyncOwnership & { keepRecordedAccessRole: boolean };
     namePrefix: string;
     /** Settings of the managed-instances capability (used when it is on). */
     managedInstances: ManagedInstancesSettings;
@@ -76,8 +78,11 @@ export class MemberAccount extends pulumi.ComponentResource {
                 {
                     regions: args.regions,
                     inventory: hub.apply((h) => hubPart(h, "inventory")),
+                    accountId: args.accountId,
                     collectWithAssociation: args.collectInventoryWithAssociation,
                     accessRoleArn: args.accessRoleArn,
+                    syncOwnership: args.inventorySyncs,
+                    keepRecordedAccessRole: args.inventorySyncs.keepRecordedAccessRole,
                 },
                 { parent: this },
             );

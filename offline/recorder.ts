@@ -21,6 +21,9 @@ export interface Registration {
     /** `region` input, else the provider's region; `global` for IAM and other global services. */
     region: string | undefined;
     inputs: Record<string, unknown>;
+    /** Resource options the engine would apply: ignoreChanges, and the names of structured aliases. */
+    ignoreChanges?: string[];
+    aliasNames?: string[];
 }
 
 export interface ProgramRun {
@@ -81,6 +84,9 @@ interface RegisterRequest {
     getProvider(): string;
     getCustom(): boolean;
     getObject(): Parameters<typeof deserializeProperties>[0];
+    getIgnorechangesList?(): string[];
+    getAliasesList?(): { getSpec?(): { getName(): string } | undefined }[];
+    getAliasurnsList?(): string[];
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -111,6 +117,7 @@ class RecordingMonitor extends MockMonitor {
         const urn = response.getUrn();
         // Dependents register only after this callback, so their provider is known by then.
         if (type.startsWith("pulumi:providers:")) this.onProvider(`${urn}::${response.getId?.() ?? ""}`, facts);
+        const register = req as Partial<RegisterRequest>;
         this.registrations.push({
             urn,
             type,
@@ -119,6 +126,15 @@ class RecordingMonitor extends MockMonitor {
             custom,
             provider,
             inputs,
+            ignoreChanges: register.getIgnorechangesList?.() ?? [],
+            // Structured alias specs when the monitor takes them, else the URNs the SDK computed.
+            aliasNames: [
+                ...(register.getAliasesList?.() ?? []).flatMap((alias) => {
+                    const name = alias.getSpec?.()?.getName();
+                    return name ? [name] : [];
+                }),
+                ...(register.getAliasurnsList?.() ?? []).map((aliasUrn) => aliasUrn.split("::").pop() ?? aliasUrn),
+            ],
             ...facts,
         });
     }

@@ -4,7 +4,7 @@ import { partitionOf, roleArn } from "../components/arns";
 import type { HubOutputs } from "../components/hub";
 import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
-import { managementRoleName, memberAccessRoleName, memberFeatures, stackRegions } from "./config/resolve";
+import { managementRoleName, memberAccessRoleName, memberFeatures, previewOnlyVariable, stackRegions } from "./config/resolve";
 import type { HubContext } from "./hub/context";
 import { deployAutomationHub } from "./hub/automation";
 import { deployDeliveryHub } from "./hub/delivery";
@@ -63,6 +63,11 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 hub,
                 accessRoleArn: providerRoleArn,
                 collectInventoryWithAssociation: config.inventory.collection === "association",
+                inventorySyncs: {
+                    adoptExistingSyncs: config.inventory.adoptExistingSyncs,
+                    importSyncs: config.inventory.importSyncs,
+                    keepRecordedAccessRole: process.env[previewOnlyVariable] === "true",
+                },
                 namePrefix: config.namePrefix,
                 managedInstances: config.managedInstances,
                 automation: config.automation,

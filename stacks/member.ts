@@ -3,6 +3,7 @@ import { partitionOf } from "../components/arns";
 import { DeliveryHub } from "../components/delivery/hub";
 import { githubEnvironmentSubject, previewEnvironment } from "../components/delivery/policies";
 import type { HubOutputs } from "../components/hub";
+import { unmatchedImportIds } from "../components/inventory/accountInventory";
 import { MemberAccount } from "../components/memberAccount";
 import { memberStackFeatures, stackRegions } from "./config/resolve";
 import type { MemberStackConfig } from "./config/schema";
@@ -18,6 +19,12 @@ export interface MemberStackOutputs {
 
 /** Spoke mode: one member account with its own credentials, reading the hub's outputs from the main stack. */
 export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
+    const unmatched = unmatchedImportIds(config.inventory.importSyncs, [{ accountId: config.accountId, regions: stackRegions(config) }]);
+    if (unmatched.length > 0) {
+        throw new Error(
+            `inventory.importSyncs: ${unmatched.join(", ")} is not a sync of this stack (account ${config.accountId}, regions ${stackRegions(config).join(", ")})`,
+        );
+    }
     const mainStack = new pulumi.StackReference(`${config.name}-main-stack`, { name: config.mainStack });
     const hub = mainStack.requireOutput("hub") as pulumi.Output<HubOutputs>;
     const stack = pulumi.getStack();
@@ -34,6 +41,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             hub,
             accessRoleArn: "",
             collectInventoryWithAssociation: config.inventoryCollection === "association",
+            inventorySyncs: { ...config.inventory, keepRecordedAccessRole: false },
             namePrefix: config.namePrefix,
             managedInstances: config.managedInstances,
             automation: config.automation,

@@ -11,11 +11,16 @@ export interface OrganizationResourceDataSyncArgs {
     region: pulumi.Input<string>;
     /** Role the provider assumes in the target account (client-sts); empty: the ambient credentials. */
     roleArn: pulumi.Input<string>;
+    /** The account the sync is in: the provider refuses credentials of any other account. */
+    accountId: pulumi.Input<string>;
+    /** An existing sync of this name: fail (explaining how to import), import (take it over) or adopt (use, never delete). */
+    onExisting: pulumi.Input<"fail" | "adopt" | "import">;
 }
 
 /**
- * An organization-based SSM resource data sync (handlers/resourceDataSync/provider.ts): adopts an
- * identical existing sync, explains conflicts, shows drift on refresh, and works cross-account from the hub.
+ * An organization-based SSM resource data sync (handlers/resourceDataSync/provider.ts). Its ID is
+ * `<account>/<region>/<name>`; it deletes only a sync it created or imported and still holds the claim
+ * of, takes an existing sync only when told to, shows drift on refresh, and works cross-account from the hub.
  */
 export class OrganizationResourceDataSync extends pulumi.dynamic.Resource {
     declare readonly syncName: pulumi.Output<string>;
@@ -25,6 +30,9 @@ export class OrganizationResourceDataSync extends pulumi.dynamic.Resource {
     declare readonly kmsKeyArn: pulumi.Output<string | undefined>;
     declare readonly region: pulumi.Output<string>;
     declare readonly roleArn: pulumi.Output<string>;
+    declare readonly accountId: pulumi.Output<string>;
+    declare readonly ownership: pulumi.Output<"created" | "imported" | "adopted" | undefined>;
+    declare readonly lastSyncStatusMessage: pulumi.Output<string | undefined>;
     declare readonly syncType: pulumi.Output<string>;
     declare readonly lastStatus: pulumi.Output<string | undefined>;
     declare readonly lastSuccessfulSyncTime: pulumi.Output<string | undefined>;
@@ -38,7 +46,10 @@ export class OrganizationResourceDataSync extends pulumi.dynamic.Resource {
                 ...args,
                 kmsKeyArn: args.kmsKeyArn ?? "",
                 syncType: undefined,
+                ownership: undefined,
+                claim: undefined,
                 lastStatus: undefined,
+                lastSyncStatusMessage: undefined,
                 lastSuccessfulSyncTime: undefined,
                 syncCreatedTime: undefined,
             },

@@ -1,8 +1,19 @@
 /**
- * Glue tables over the resource data sync's S3 layout:
- * `<prefix>/<type>/accountid=<id>/region=<region>/resourcetype=<type>/<instance>.json`, one JSON
- * object per line. Columns are the documented JSON keys of each inventory type, lowercased (the
- * JSON SerDe matches keys case-insensitively).
+ * Glue tables over what the organization resource data sync writes to S3: one object per managed
+ * node and inventory type at
+ * `<prefix>/<type>/accountid=<id>/region=<region>/resourcetype=ManagedInstanceInventory/<node>.json`,
+ * one JSON object per line (Systems Manager User Guide, "Walkthrough: Use resource data sync to
+ * aggregate inventory data", https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-resource-data-sync.html).
+ *
+ * Columns are the type's documented attributes ("Metadata collected by inventory",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-schema.html), lowercased
+ * (the JSON SerDe matches keys case-insensitively), plus the keys the sync adds to every line:
+ * resourceId, captureTime, schemaVersion.
+ *
+ * `resourcetype` in the path is always `ManagedInstanceInventory`, so it is a constant in the location
+ * template rather than a partition key: AWS:InstanceInformation has its own `ResourceType` attribute
+ * (EC2Instance or ManagedInstance), and a partition column may not share a name with a data column
+ * (Athena, "ALTER TABLE ADD PARTITION": https://docs.aws.amazon.com/athena/latest/ug/alter-table-add-partition.html).
  */
 export interface InventoryTable {
     typeName: string;
@@ -10,7 +21,8 @@ export interface InventoryTable {
     columns: string[];
 }
 
-const common = ["resourceid", "capturetime", "schemaversion"];
+/** Keys the sync writes on every line besides the type's attributes. */
+export const syncedKeys = ["resourceid", "capturetime", "schemaversion"];
 
 export const inventoryTables: InventoryTable[] = [
     {
@@ -21,13 +33,14 @@ export const inventoryTables: InventoryTable[] = [
             "agentversion",
             "computername",
             "instanceid",
-            "instancestatus",
             "ipaddress",
             "platformname",
             "platformtype",
             "platformversion",
             "resourcetype",
-            ...common,
+            "agentstatus",
+            "instancestatus",
+            ...syncedKeys,
         ],
     },
     {
@@ -45,20 +58,28 @@ export const inventoryTables: InventoryTable[] = [
             "url",
             "summary",
             "packageid",
-            ...common,
+            ...syncedKeys,
         ],
     },
     {
         typeName: "AWS:Network",
         tableName: "network",
-        columns: ["name", "subnetmask", "gateway", "dhcpserver", "dnsserver", "macaddress", "ipv4", "ipv6", ...common],
+        columns: ["name", "subnetmask", "gateway", "dhcpserver", "dnsserver", "macaddress", "ipv4", "ipv6", ...syncedKeys],
     },
-    { typeName: "AWS:Tag", tableName: "tag", columns: ["key", "value", ...common] },
 ];
 
-export const partitionKeys = ["accountid", "region", "resourcetype"];
+/** The path's `accountid=` and `region=` levels; the `resourcetype=` level is constant (see above). */
+export const partitionKeys = ["accountid", "region"];
 
-/** Partition projection, so no crawler is needed: accounts and regions are enumerated from the config. */
+/** The path level below region=, the same for every object a SyncToDestination sync writes. */
+export const syncedResourceType = "ManagedInstanceInventory";
+
+/**
+ * Partition projection, so no crawler or MSCK REPAIR is needed: accounts and regions are enumerated
+ * from the config. Every partition column has a placeholder in the template; the constant level is
+ * literal text (Athena, "Set up partition projection" / custom S3 storage locations:
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html).
+ */
 export function projectionParameters(
     bucket: string,
     prefix: string,
@@ -73,21 +94,19 @@ export function projectionParameters(
         "projection.accountid.values": accountIds.join(","),
         "projection.region.type": "enum",
         "projection.region.values": regions.join(","),
-        "projection.resourcetype.type": "enum",
-        "projection.resourcetype.values": "ManagedInstanceInventory",
-        "storage.location.template": `s3://${bucket}/${prefix}/${typeName}/accountid=\${accountid}/region=\${region}/resourcetype=\${resourcetype}`,
+        "storage.location.template": `s3://${bucket}/${prefix}/${typeName}/accountid=\${accountid}/region=\${region}/resourcetype=${syncedResourceType}`,
     };
 }
-
 /** The named queries: what platform teams ask of inventory first. */
 export function namedQueries(database: string): { name: string; description: string; query: string }[] {
     return [
         {
             name: "managed-instances-by-platform-and-agent",
-            description: "Managed instances per platform and SSM Agent version, across accounts and regions",
-            query: `SELECT platformname, platformversion, agentversion, count(DISTINCT resourceid) AS instances
+            description:
+                "Managed nodes per node type (EC2Instance or ManagedInstance), platform and SSM Agent version, across accounts and regions",
+            query: `SELECT resourcetype, platformname, platformversion, agentversion, count(DISTINCT resourceid) AS instances
 FROM "${database}"."instance_information"
-GROUP BY platformname, platformversion, agentversion
+GROUP BY resourcetype, platformname, platformversion, agentversion
 ORDER BY instances DESC`,
         },
         {

@@ -1,16 +1,27 @@
 /**
  * The Pulumi dynamic provider for an organization-based SSM resource data sync. Pulumi serializes
  * this object with everything it references; SDK clients are made inside each method.
+ * Dynamic providers: https://www.pulumi.com/docs/iac/concepts/providers/dynamic-providers/
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { checkSyncInputs, isUnknown, type SyncInputs } from "./inputs";
-import { createSync, deleteSync, readSync } from "./operations";
+import { checkSyncInputs, isUnknown, type SyncInputs, type SyncOutputs } from "./inputs";
+import { createSync, deleteSync, readSync, updateSync } from "./operations";
 
-/** Changing any of these needs a new sync; the name is unique, so the old one goes first. */
-const replacingProperties: (keyof SyncInputs)[] = ["syncName", "bucketName", "bucketRegion", "prefix", "kmsKeyArn", "region"];
+/** Changing any of these needs a new sync; the name is unique per account and region, so the old one goes first. */
+const replacingProperties: (keyof SyncInputs)[] = ["syncName", "bucketName", "bucketRegion", "prefix", "kmsKeyArn", "region", "accountId"];
 
+/**
+ * Empty and absent are the same setting: the inputs carry `kmsKeyArn: ""` for "no key", while `read`
+ * (after a refresh) reports the sync's absent key as undefined.
+ */
 function normalized(value: unknown): unknown {
     return value === "" || value === null ? undefined : value;
+}
+
+function changed(olds: Partial<SyncOutputs>, news: SyncInputs, key: keyof SyncInputs): boolean {
+    // State written before accountId existed: the account never changed, it was just not recorded.
+    if (key === "accountId" && olds.accountId === undefined) return false;
+    return isUnknown(news[key]) || normalized(olds[key]) !== normalized(news[key]);
 }
 
 export const resourceDataSyncProvider: pulumi.dynamic.ResourceProvider = {
@@ -18,35 +29,34 @@ export const resourceDataSyncProvider: pulumi.dynamic.ResourceProvider = {
         return { inputs: news, failures: checkSyncInputs(news as unknown as Record<string, unknown>) };
     },
 
-    async diff(_id: string, olds: SyncInputs, news: SyncInputs) {
-        const replaces = replacingProperties.filter((key) => isUnknown(news[key]) || normalized(olds[key]) !== normalized(news[key]));
-        // A new roleArn only changes how Pulumi reaches the account: stored, but not a change to the sync.
-        const credentialsChanged = isUnknown(news.roleArn) || normalized(olds.roleArn) !== normalized(news.roleArn);
+    async diff(_id: string, olds: Partial<SyncOutputs>, news: SyncInputs) {
+        const replaces = replacingProperties.filter((key) => changed(olds, news, key));
+        // A new roleArn only changes how Pulumi reaches the account; recording ownership for older
+        // state needs one update. onExisting matters only when the sync is created: never a change.
+        const updates = changed(olds, news, "roleArn") || olds.ownership === undefined;
         return {
-            changes: replaces.length > 0 || credentialsChanged,
+            changes: replaces.length > 0 || updates,
             replaces,
             deleteBeforeReplace: replaces.length > 0,
-            stables: replaces.length === 0 ? ["syncName"] : [],
+            stables: replaces.length === 0 ? ["syncName", "accountId", "region"] : [],
         };
     },
 
     async create(inputs: SyncInputs) {
-        const outs = await createSync(inputs);
-        return { id: inputs.syncName, outs };
+        return createSync(inputs);
     },
 
-    async read(id: string, props: SyncInputs) {
-        const current = await readSync({ ...props, syncName: id });
+    async read(id: string, props: Partial<SyncOutputs>) {
+        const current = await readSync(id, props ?? {});
         if (!current) return { id: "", props: {} };
         return { id, props: current };
     },
 
-    async update(_id: string, olds: SyncInputs & Record<string, unknown>, news: SyncInputs) {
-        // Only roleArn can change without a replace, and the sync itself has nothing to update.
-        return { outs: { ...olds, roleArn: news.roleArn } };
+    async update(id: string, olds: Partial<SyncOutputs>, news: SyncInputs) {
+        return { outs: await updateSync(id, olds, news) };
     },
 
-    async delete(id: string, props: SyncInputs) {
-        await deleteSync({ ...props, syncName: id });
+    async delete(id: string, props: Partial<SyncOutputs>) {
+        await deleteSync(id, props);
     },
 };

@@ -110,7 +110,21 @@ export const goldenAmiSettings = z.strictObject({
         .prefault({}),
 });
 
+/** `<account>/<region>/<syncName>`: a resource data sync's ID (handlers/resourceDataSync/inputs.ts). */
+const resourceDataSyncId = z
+    .string()
+    .regex(/^\d{12}\/[a-z]{2}(-[a-z]+)+-\d\/[A-Za-z0-9_.-]{1,64}$/, "is not a resource data sync ID <account>/<region>/<syncName>");
+
+/** What a stack does with resource data syncs that already exist (docs/inventory.md, "Existing syncs"). */
+export const syncOwnershipSettings = {
+    /** Use an existing sync of the same name and destination without ever deleting it. Off: creating over one fails. */
+    adoptExistingSyncs: z.boolean().default(false),
+    /** Existing syncs this stack takes over (and deletes with its resource), by ID. */
+    importSyncs: z.array(resourceDataSyncId).default([]),
+};
+
 export const inventorySettings = z.strictObject({
+    ...syncOwnershipSettings,
     enabled: z.boolean().default(false),
     /** The account holding the central bucket: the main account unless set (then reached through its own provider). */
     bucketAccount: z

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { featureSchemas, memberFeatureOverrides } from "./features";
+import { featureSchemas, memberFeatureOverrides, syncOwnershipSettings } from "./features";
 import { accountId, existingOidcProviders, iamRoleName, organizationalUnitId, organizationId, region, shortName } from "./primitives";
 
 export const memberAccountSchema = z.strictObject({
@@ -87,6 +87,8 @@ export const memberStackSchema = z.strictObject({
         .prefault({}),
     /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
     inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
+    /** Existing resource data syncs in this account: import or adopt them (docs/inventory.md). */
+    inventory: z.strictObject(syncOwnershipSettings).prefault({}),
 });
 
 /**

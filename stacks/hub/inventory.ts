@@ -2,7 +2,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { roleArn } from "../../components/arns";
 import type { HubPartInputs } from "../../components/hub";
-import { AccountInventory } from "../../components/inventory/accountInventory";
+import { AccountInventory, unmatchedImportIds } from "../../components/inventory/accountInventory";
 import { InventoryBucket } from "../../components/inventory/bucket";
 import { InventoryQueries } from "../../components/inventory/queries";
 import { InventoryQuickSetup } from "../../components/inventory/quickSetup";
@@ -39,7 +39,19 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
         { provider: bucketProvider },
     );
 
-    const collected = config.members.filter((member) => memberFeatures(config, member).inventory).map((member) => member.accountId);
+    const collectedMembers = config.members.filter((member) => memberFeatures(config, member).inventory);
+    const collected = collectedMembers.map((member) => member.accountId);
+    const syncAccounts = [
+        ...(settings.includeMainAccount ? [{ accountId: config.mainAccountId, regions: ctx.regions }] : []),
+        ...collectedMembers.map((member) => ({ accountId: member.accountId, regions: member.regions ?? ctx.regions })),
+    ];
+    const unmatched = unmatchedImportIds(settings.importSyncs, syncAccounts, settings.syncName);
+    if (unmatched.length > 0) {
+        throw new Error(
+            `inventory.importSyncs: ${unmatched.join(", ")} names no sync of this stack (syncs are <account>/<region>/${settings.syncName} for ` +
+                `${syncAccounts.map((a) => `${a.accountId} in ${a.regions.join(", ")}`).join("; ")})`,
+        );
+    }
     const accountIds = [
         ...new Set([...(settings.includeMainAccount ? [config.mainAccountId] : []), ...collected, ...settings.athena.extraAccountIds]),
     ];
@@ -95,8 +107,11 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
             {
                 regions: ctx.regions,
                 inventory: pulumi.output(inventory),
+                accountId: config.mainAccountId,
                 collectWithAssociation,
                 accessRoleArn: "",
+                syncOwnership: { adoptExistingSyncs: settings.adoptExistingSyncs, importSyncs: settings.importSyncs },
+                keepRecordedAccessRole: false,
             },
             { provider: ctx.mainProvider },
         );

@@ -1,6 +1,17 @@
 import { strict as assert } from "node:assert";
-import { CreateResourceDataSyncCommand, ListResourceDataSyncCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    CreateResourceDataSyncCommand,
+    DeleteResourceDataSyncCommand,
+    GetParameterCommand,
+    ListResourceDataSyncCommand,
+    ParameterNotFound,
+    PutParameterCommand,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import type { SyncOutputs } from "../../handlers/resourceDataSync/inputs";
+import { previewOnlyVariable } from "../../stacks/config/resolve";
 import type { ProgramRun, Registration } from "../../offline/recorder";
 import { loadSerializedProvider } from "../helpers/dynamicProvider";
 import { sampleHub } from "../helpers/hub";
@@ -78,32 +89,51 @@ describe("inventory under mocks", () => {
             }
         });
 
-        it("registers one organization sync per account and region, reaching members through their hub role", () => {
+        it("registers one organization sync per account and region, named by account, reaching members through their hub role", () => {
             const syncs = ofType(run, syncType);
             assert.equal(syncs.length, 7);
-            const dev = syncs.filter((s) => s.name.startsWith("dev-"));
+            const dev = syncs.filter((s) => s.inputs.accountId === "222222222222");
             assert.deepEqual(
-                dev.map((s) => [s.account, s.inputs.region, s.inputs.roleArn]),
+                dev.map((s) => [s.name, s.account, s.inputs.region, s.inputs.roleArn]),
                 [
-                    ["222222222222", "ap-northeast-1", "arn:aws:iam::222222222222:role/multi-account-ops-deploy"],
-                    ["222222222222", "us-east-1", "arn:aws:iam::222222222222:role/multi-account-ops-deploy"],
+                    [
+                        "inventory-sync-222222222222-ap-northeast-1",
+                        "222222222222",
+                        "ap-northeast-1",
+                        "arn:aws:iam::222222222222:role/multi-account-ops-deploy",
+                    ],
+                    [
+                        "inventory-sync-222222222222-us-east-1",
+                        "222222222222",
+                        "us-east-1",
+                        "arn:aws:iam::222222222222:role/multi-account-ops-deploy",
+                    ],
                 ],
             );
-            const own = syncs.filter((s) => s.name.startsWith("main-"));
+            // The names these syncs had before (the member's name): aliases, so upgrading is no replacement.
+            assert.deepEqual(
+                dev.map((s) => s.aliasNames),
+                [["dev-inventory-sync-ap-northeast-1"], ["dev-inventory-sync-us-east-1"]],
+            );
+            const own = syncs.filter((s) => s.inputs.accountId === main);
+            assert.equal(own.length, 2);
             assert.ok(
-                own.every((s) => s.account === main && s.inputs.roleArn === ""),
+                own.every((s) => s.account === main && s.inputs.roleArn === "" && s.aliasNames?.[0]?.startsWith("main-inventory-sync-")),
                 "the main account syncs with the ambient credentials",
             );
             for (const sync of syncs) {
                 assert.deepEqual(
-                    [sync.inputs.bucketName, sync.inputs.bucketRegion, sync.inputs.prefix, sync.inputs.syncName],
-                    [bucket, "ap-northeast-1", "inventory", "org-inventory-sync"],
+                    [sync.inputs.bucketName, sync.inputs.bucketRegion, sync.inputs.prefix, sync.inputs.syncName, sync.inputs.onExisting],
+                    [bucket, "ap-northeast-1", "inventory", "org-inventory-sync", "fail"],
                 );
+                assert.equal(sync.inputs.accountId, sync.account, "the account the provider checks is the account the sync is planned in");
             }
         });
 
-        it("serializes a provider closure that loads and works on its own", async () => {
-            const sync: Registration = ofType(run, syncType).find((s) => s.name === "dev-inventory-sync-us-east-1") as Registration;
+        it("serializes a provider closure that loads and works on its own: it checks the account, refuses an existing sync, imports by ID", async () => {
+            const sync: Registration = ofType(run, syncType).find(
+                (s) => s.name === "inventory-sync-222222222222-us-east-1",
+            ) as Registration;
             const code = sync.inputs.__provider;
             assert.equal(typeof code, "string");
             const provider = loadSerializedProvider(code as string);
@@ -113,20 +143,36 @@ describe("inventory under mocks", () => {
                 ["syncName"],
             );
             const ssm = mockClient(SSMClient);
+            const sts = mockClient(STSClient);
             try {
-                // One throttle, so the serialized retry path (and what it captured) runs too.
-                const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
-                ssm.on(ListResourceDataSyncCommand).rejectsOnce(throttled).resolves({ ResourceDataSyncItems: [] });
-                ssm.on(CreateResourceDataSyncCommand).resolves({});
                 // Ambient credentials here: this checks the closure's logic, not the assume-role path (tested on the handler).
-                await provider.create!({ ...sync.inputs, roleArn: "" });
+                const inputs = { ...sync.inputs, roleArn: "" };
+                sts.on(GetCallerIdentityCommand).resolves({ Account: "999999999999", Arn: "arn:aws:sts::999999999999:assumed-role/x/y" });
+                await assert.rejects(provider.create!(inputs), /not account 222222222222/);
+                assert.equal(ssm.commandCalls(CreateResourceDataSyncCommand).length, 0);
+
+                sts.on(GetCallerIdentityCommand).resolves({ Account: "222222222222", Arn: "arn:aws:sts::222222222222:assumed-role/x/y" });
+                ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [] });
+                ssm.on(CreateResourceDataSyncCommand).resolves({});
+                ssm.on(PutParameterCommand).resolves({ Version: 1 });
+                const created = await provider.create!(inputs);
+                assert.equal(created.id, "222222222222/us-east-1/org-inventory-sync");
                 assert.equal(
                     ssm.commandCalls(CreateResourceDataSyncCommand)[0].args[0].input.S3Destination?.DestinationDataSharing
                         ?.DestinationDataSharingType,
                     "Organization",
                 );
+                const claim = ssm.commandCalls(PutParameterCommand)[0].args[0].input.Value;
+                assert.equal((created.outs as SyncOutputs).claim, claim);
+
+                // Destroy while another resource holds the claim: the sync stays.
+                ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "another-resource" } });
+                await provider.delete!(created.id, created.outs);
+                assert.equal(ssm.commandCalls(DeleteResourceDataSyncCommand).length, 0);
+                ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "", $metadata: {} }));
             } finally {
                 ssm.restore();
+                sts.restore();
             }
         });
 
@@ -138,11 +184,11 @@ describe("inventory under mocks", () => {
             assert.equal(parameters["projection.region.values"], "ap-northeast-1,us-east-1");
             assert.equal(
                 parameters["storage.location.template"],
-                `s3://${bucket}/inventory/AWS:Application/accountid=\${accountid}/region=\${region}/resourcetype=\${resourcetype}`,
+                `s3://${bucket}/inventory/AWS:Application/accountid=\${accountid}/region=\${region}/resourcetype=ManagedInstanceInventory`,
             );
             assert.deepEqual(
                 (application.inputs.partitionKeys as { name: string }[]).map((k) => k.name),
-                ["accountid", "region", "resourcetype"],
+                ["accountid", "region"],
             );
             const workgroup = named(run, "aws:athena/workgroup:Workgroup", "inventory-queries-workgroup").inputs.configuration as Record<
                 string,
@@ -162,6 +208,72 @@ describe("inventory under mocks", () => {
     });
 
     describe("variants", () => {
+        it("renaming a member keeps every sync's URN (no replacement, nothing deleted)", async () => {
+            const before = await runProgram("main", mainConfig());
+            const renamed = mainConfig();
+            (renamed.members as { name: string }[])[0].name = "development";
+            const after = await runProgram("main", renamed);
+            const urns = (r: ProgramRun): string[] =>
+                ofType(r, syncType)
+                    .map((s) => s.urn)
+                    .sort();
+            assert.deepEqual(urns(after), urns(before));
+            assert.ok(ofType(after, "multi-account-ops:member:MemberAccount").some((m) => m.name === "development"));
+        });
+
+        it("a preview-only run shows no change on the syncs: the recorded access role is kept", async () => {
+            const deployed = await runProgram("main", mainConfig());
+            process.env[previewOnlyVariable] = "true";
+            let preview: ProgramRun;
+            try {
+                preview = await runProgram("main", mainConfig());
+            } finally {
+                delete process.env[previewOnlyVariable];
+            }
+            const sync = ofType(preview, syncType).find((s) => String(s.inputs.roleArn).includes(":222222222222:")) as Registration;
+            assert.match(sync.inputs.roleArn as string, /:role\/multi-account-ops-read-only$/, "the preview reaches the member read-only");
+            const provider = loadSerializedProvider(sync.inputs.__provider as string);
+            for (const planned of ofType(preview, syncType)) {
+                const recorded = ofType(deployed, syncType).find((s) => s.urn === planned.urn) as Registration;
+                const olds = { ...recorded.inputs, ownership: "created", claim: "c" };
+                // The engine substitutes the recorded value of every ignoreChanges property before Diff
+                // (https://www.pulumi.com/docs/iac/concepts/resources/options/ignorechanges/).
+                const news = { ...planned.inputs };
+                for (const key of planned.ignoreChanges ?? []) news[key] = olds[key as keyof typeof olds];
+                const diff = await provider.diff!(
+                    `${planned.account as string}/${planned.inputs.region as string}/org-inventory-sync`,
+                    olds,
+                    news,
+                );
+                assert.equal(diff.changes, false, `${planned.name} would show a change`);
+            }
+        });
+
+        it("importSyncs and adoptExistingSyncs reach the syncs they name; an ID naming no sync of the stack is an error", async () => {
+            const run = await runProgram(
+                "main",
+                mainConfig((inventory) => {
+                    inventory.importSyncs = ["222222222222/us-east-1/org-inventory-sync"];
+                    inventory.adoptExistingSyncs = true;
+                }),
+            );
+            const modes = Object.fromEntries(
+                ofType(run, syncType).map((s) => [`${s.inputs.accountId as string}/${s.inputs.region as string}`, s.inputs.onExisting]),
+            );
+            assert.equal(modes["222222222222/us-east-1"], "import");
+            assert.equal(modes["222222222222/ap-northeast-1"], "adopt");
+            assert.equal(modes["111111111111/us-east-1"], "adopt");
+            await assert.rejects(
+                runProgram(
+                    "main",
+                    mainConfig((inventory) => {
+                        inventory.importSyncs = ["444444444444/us-east-1/org-inventory-sync", "222222222222/us-east-1/other-name"];
+                    }),
+                ),
+                /inventory\.importSyncs: 444444444444\/us-east-1\/org-inventory-sync, 222222222222\/us-east-1\/other-name names no sync of this stack/,
+            );
+        });
+
         it("encrypts with a customer-managed key that the syncs name", async () => {
             const run = await runProgram(
                 "main",
@@ -219,13 +331,15 @@ describe("inventory under mocks", () => {
                     schedule: "rate(1 hour)",
                 },
             });
-            const run = await runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub }) });
+            const config = exampleConfig("member");
+            config.inventory = { importSyncs: ["555555555555/us-east-1/org-inventory-sync"] };
+            const run = await runProgram("member", config, { stackOutputs: () => ({ hub }) });
             const syncs = ofType(run, syncType);
             assert.deepEqual(
-                syncs.map((s) => [s.account, s.inputs.region, s.inputs.roleArn]),
+                syncs.map((s) => [s.account, s.inputs.accountId, s.inputs.region, s.inputs.roleArn, s.inputs.onExisting]),
                 [
-                    ["555555555555", "ap-northeast-1", ""],
-                    ["555555555555", "us-east-1", ""],
+                    ["555555555555", "555555555555", "ap-northeast-1", "", "fail"],
+                    ["555555555555", "555555555555", "us-east-1", "", "import"],
                 ],
             );
             assert.ok(

@@ -9,6 +9,8 @@ const valid: SyncInputs = {
     prefix: "inventory",
     region: "us-east-1",
     roleArn: "",
+    accountId: "111111111111",
+    onExisting: "fail",
 };
 
 function reasons(change: Record<string, unknown>): string[] {
@@ -22,7 +24,7 @@ describe("resource data sync inputs: every rule, with its message", () => {
             checkSyncInputs({
                 ...valid,
                 kmsKeyArn: "arn:aws:kms:ap-northeast-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-                roleArn: "arn:aws:iam::222222222222:role/path/OrganizationAccountAccessRole",
+                roleArn: "arn:aws:iam::111111111111:role/path/OrganizationAccountAccessRole",
             }),
             [],
         );
@@ -31,7 +33,14 @@ describe("resource data sync inputs: every rule, with its message", () => {
     it("requires the sync name, bucket, bucket region and region, naming each", () => {
         assert.deepEqual(
             checkSyncInputs({ prefix: "inventory" }),
-            ["syncName is required", "bucketName is required", "bucketRegion is required", "region is required"].map((reason) => ({
+            [
+                "syncName is required",
+                "bucketName is required",
+                "bucketRegion is required",
+                "region is required",
+                "accountId is required",
+                "onExisting is required",
+            ].map((reason) => ({
                 property: reason.split(" ")[0],
                 reason,
             })),
@@ -97,13 +106,15 @@ describe("resource data sync inputs: every rule, with its message", () => {
 });
 
 describe("resource data sync diff: state written by an earlier provider", () => {
+    // State of a sync this resource created (ownership recorded), so only the inputs decide the diff.
+    const storedState = { ...valid, ownership: "created" } as unknown as SyncInputs;
     // The engine hands `diff` the stored outputs as `olds`: an absent optional input may come back as
     // "" or null. Reading that as a change would replace (delete, then recreate) the sync on every update.
     it("treats an empty or null optional value in the state as absent", async () => {
         for (const stored of ["", null]) {
             const result = await provider.diff!(
                 "org-inventory-sync",
-                { ...valid, kmsKeyArn: stored, roleArn: stored } as unknown as SyncInputs,
+                { ...valid, ownership: "created", kmsKeyArn: stored, roleArn: stored } as unknown as SyncInputs,
                 {
                     ...valid,
                     roleArn: undefined,
@@ -114,7 +125,7 @@ describe("resource data sync diff: state written by an earlier provider", () => 
                 { changes: false, replaces: [], deleteBeforeReplace: false },
                 `stored ${JSON.stringify(stored)}`,
             );
-            assert.deepEqual(result.stables, ["syncName"]);
+            assert.deepEqual(result.stables, ["syncName", "accountId", "region"]);
         }
     });
 
@@ -129,7 +140,7 @@ describe("resource data sync diff: state written by an earlier provider", () => 
         ];
         for (const [key, value] of replacing) {
             for (const next of [value, unknownValue]) {
-                const result = await provider.diff!("org-inventory-sync", valid, { ...valid, [key]: next });
+                const result = await provider.diff!("org-inventory-sync", storedState, { ...valid, [key]: next });
                 assert.deepEqual(result.replaces, [key], `${key} -> ${next}`);
                 assert.equal(result.changes, true);
                 assert.equal(result.deleteBeforeReplace, true);
@@ -140,7 +151,7 @@ describe("resource data sync diff: state written by an earlier provider", () => 
 
     it("updates in place for a new or unknown roleArn only", async () => {
         for (const roleArn of ["arn:aws:iam::222222222222:role/deploy", unknownValue]) {
-            const result = await provider.diff!("org-inventory-sync", valid, { ...valid, roleArn });
+            const result = await provider.diff!("org-inventory-sync", storedState, { ...valid, roleArn });
             assert.deepEqual(
                 {
                     changes: result.changes,
@@ -148,7 +159,7 @@ describe("resource data sync diff: state written by an earlier provider", () => 
                     deleteBeforeReplace: result.deleteBeforeReplace,
                     stables: result.stables,
                 },
-                { changes: true, replaces: [], deleteBeforeReplace: false, stables: ["syncName"] },
+                { changes: true, replaces: [], deleteBeforeReplace: false, stables: ["syncName", "accountId", "region"] },
             );
         }
     });

@@ -155,7 +155,7 @@ describe("golden AMI components under mocks", () => {
                     resource: keyArn,
                     resourceAccount: main,
                     resourcePolicy: policyOf(key) as unknown as PolicyDocument,
-                    context: topicArn ? { "kms:EncryptionContext:aws:sns:topicArn": topicArn } : {},
+                    context: topicArn ? { "kms:EncryptionContext:aws:sns:topicArn": topicArn } : ({} as Record<string, string>),
                 }),
             );
         assert.equal(await use("kms:GenerateDataKey", opsTopicArn), "Allowed");

@@ -77,14 +77,19 @@ export function executionPassRole(executionRoleArn: string): PolicyDocument {
 }
 
 /**
- * Multi-account runs find their targets by tag or resource group in each account (AWS's
- * AWS-SystemsManager-AutomationExecutionRole template grants the same two actions). tag:GetResources
- * has no resource-level permissions (Service Authorization Reference, "Resource Groups Tagging API"),
- * so it takes "*"; ListGroupResources is limited to this account's groups in the member's regions.
+ * Multi-account runs find their targets by tag, by resource group or as all instances in each account.
+ * AWS's AWS-SystemsManager-AutomationExecutionRole template ("Running automations in multiple AWS
+ * Regions and accounts", Systems Manager User Guide) grants tag:GetResources,
+ * resource-groups:ListGroupResources and ec2:DescribeInstances for that; AmazonSSMAutomationRole has
+ * none of them (AWS Managed Policy Reference: only ec2:DescribeInstanceStatus). tag:GetResources and
+ * ec2:DescribeInstances have no resource-level permissions (Service Authorization Reference, "Resource
+ * Groups Tagging API", "Amazon EC2"), so they take "*"; ListGroupResources is limited to this
+ * account's groups in the member's regions.
  */
 export function executionTargeting(partition: string, accountId: string, regions: string[]): PolicyDocument {
     return policy(
         { Sid: "FindTargetsByTag", Effect: "Allow", Action: "tag:GetResources", Resource: "*" },
+        { Sid: "FindTargetInstances", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" },
         {
             Sid: "FindTargetsByResourceGroup",
             Effect: "Allow",

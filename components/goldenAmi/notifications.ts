@@ -23,6 +23,8 @@ export class ImageNotifications extends pulumi.ComponentResource {
         super("multi-account-ops:goldenAmi:ImageNotifications", name, {}, opts);
         const { partition, accountId, region } = args;
         const child = { parent: this };
+        const opsTopicName = `${args.namePrefix}-ami-ops`;
+        const opsTopicArn = `arn:${partition}:sns:${region}:${accountId}:${opsTopicName}`;
 
         this.key = new aws.kms.Key(
             `${name}-key`,
@@ -30,7 +32,7 @@ export class ImageNotifications extends pulumi.ComponentResource {
                 region,
                 description: "Encrypts golden AMI notifications and the publisher's dead-letter queue",
                 enableKeyRotation: true,
-                policy: JSON.stringify(notificationKeyPolicy(partition, accountId, region)),
+                policy: JSON.stringify(notificationKeyPolicy(partition, accountId, region, opsTopicArn)),
             },
             child,
         );
@@ -52,11 +54,7 @@ export class ImageNotifications extends pulumi.ComponentResource {
             child,
         );
 
-        this.opsTopic = new aws.sns.Topic(
-            `${name}-ops-topic`,
-            { region, name: `${args.namePrefix}-ami-ops`, kmsMasterKeyId: this.key.arn },
-            child,
-        );
+        this.opsTopic = new aws.sns.Topic(`${name}-ops-topic`, { region, name: opsTopicName, kmsMasterKeyId: this.key.arn }, child);
         new aws.sns.TopicPolicy(
             `${name}-ops-topic-policy`,
             {

@@ -190,8 +190,13 @@ export function opsTopicPolicy(partition: string, accountId: string, region: str
 /**
  * The notification key: administered through IAM in this account; used by Image Builder's
  * service-linked role and by CloudWatch, only through SNS (and SQS for the dead-letter queue).
+ * CloudWatch alarms publish as their service principal and SNS uses the key on their behalf ("Enable
+ * compatibility between event sources from AWS services and encrypted topics", SNS Developer Guide).
+ * What KMS sees then is SNS's encryption context, `aws:sns:topicArn`, so CloudWatch may use the key for
+ * the ops topic only; `aws:SourceAccount` is not promised in that KMS request, and a condition on a
+ * missing key denies: alarm notifications would stop silently (the same rule as the Automation topic key).
  */
-export function notificationKeyPolicy(partition: string, accountId: string, region: string): PolicyDocument {
+export function notificationKeyPolicy(partition: string, accountId: string, region: string, opsTopicArn: string): PolicyDocument {
     return policy(
         accountAdministersKey(partition, accountId),
         {
@@ -214,7 +219,7 @@ export function notificationKeyPolicy(partition: string, accountId: string, regi
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
             Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": opsTopicArn } },
         },
     );
 }

@@ -167,11 +167,14 @@ describe("Automation documents on the plan (iam-simulate)", () => {
     });
 
     // AWS's AWS-SystemsManager-AutomationExecutionRole template ("Running automations in multiple AWS Regions and
-    // accounts", Systems Manager User Guide) grants tag:GetResources and resource-groups:ListGroupResources: runs
-    // target resources by tag or resource group. tag:GetResources has no resource-level permissions.
-    it("lets each execution role find targets by tag and by its own account's resource groups", async () => {
+    // accounts", Systems Manager User Guide) grants tag:GetResources, resource-groups:ListGroupResources and
+    // ec2:DescribeInstances: runs target resources by tag, resource group or all instances, and
+    // AmazonSSMAutomationRole grants none of the three (AWS Managed Policy Reference, "AmazonSSMAutomationRole").
+    // tag:GetResources and ec2:DescribeInstances have no resource-level permissions.
+    it("lets each execution role find targets by tag, by its own account's resource groups and among all instances", async () => {
         const group = (account: string, region: string): string => `arn:aws:resource-groups:${region}:${account}:group/web-servers`;
         assert.equal(await asRole(member, settings.executionRoleName, "tag:GetResources", "*"), "Allowed");
+        assert.equal(await asRole(member, settings.executionRoleName, "ec2:DescribeInstances", "*"), "Allowed");
         for (const region of ["ap-northeast-1", "us-east-1"])
             assert.equal(
                 await asRole(member, settings.executionRoleName, "resource-groups:ListGroupResources", group(member, region)),

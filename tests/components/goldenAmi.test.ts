@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { buildBundle } from "../../components/lambdaBundle";
 import type { ProgramRun, Registration } from "../../offline/recorder";
+import type { PolicyDocument } from "../../components/iam";
+import { decide, withSimulatableEncryptionContext, type Decision } from "../helpers/iam";
 import { exampleConfig, named, ofType, policyOf, runProgram } from "../helpers/program";
 
 const main = "111111111111";
@@ -132,6 +134,40 @@ describe("golden AMI components under mocks", () => {
         assert.equal(subscription.inputs.protocol, "lambda");
         const email = named(run, "aws:sns/topicSubscription:TopicSubscription", "golden-ami-notifications-ops-email-0");
         assert.equal(email.inputs.endpoint, "platform-team@example.com");
+    });
+
+    // "Enable compatibility between event sources from AWS services and encrypted topics" (SNS Developer Guide):
+    // cloudwatch.amazonaws.com must be allowed kms:GenerateDataKey* and kms:Decrypt in the key policy. SNS calls KMS
+    // with the encryption context {"aws:sns:topicArn": <topic ARN>} (AWS's examples for service publishers condition
+    // on kms:EncryptionContext:aws:sns:topicArn, e.g. GameLift "Set up an SNS topic with server-side encryption");
+    // aws:SourceAccount is not promised there. The request carries exactly that context and nothing else.
+    it("lets CloudWatch alarms use the notification key for the ops topic the alarms notify, with the context KMS sees", async () => {
+        const key = named(run, "aws:kms/key:Key", "golden-ami-notifications-key");
+        const keyArn = `arn:aws:kms:${String(key.region)}:${main}:key/mock-key-${key.name}`;
+        const opsTopic = named(run, "aws:sns/topic:Topic", "golden-ami-notifications-ops-topic");
+        assert.equal(opsTopic.inputs.kmsMasterKeyId, keyArn);
+        const opsTopicArn = `arn:aws:sns:${String(opsTopic.region)}:${main}:${String(opsTopic.inputs.name)}`;
+        for (const alarm of ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm"))
+            assert.deepEqual(alarm.inputs.alarmActions, [opsTopicArn]);
+        const use = (action: string, topicArn: string | undefined): Promise<Decision> =>
+            decide(
+                withSimulatableEncryptionContext({
+                    principal: "cloudwatch.amazonaws.com",
+                    action,
+                    resource: keyArn,
+                    resourceAccount: main,
+                    resourcePolicy: policyOf(key) as unknown as PolicyDocument,
+                    context: topicArn ? { "kms:EncryptionContext:aws:sns:topicArn": topicArn } : ({} as Record<string, string>),
+                }),
+            );
+        assert.equal(await use("kms:GenerateDataKey", opsTopicArn), "Allowed");
+        assert.equal(await use("kms:Decrypt", opsTopicArn), "Allowed");
+        const imageTopic = named(run, "aws:sns/topic:Topic", "golden-ami-notifications-image-topic");
+        assert.equal(
+            await use("kms:GenerateDataKey", `arn:aws:sns:${String(imageTopic.region)}:${main}:${String(imageTopic.inputs.name)}`),
+            "ImplicitlyDenied",
+        );
+        assert.equal(await use("kms:GenerateDataKey", undefined), "ImplicitlyDenied");
     });
 
     it("gives role A exact role B ARNs, an OU-limited wildcard, and the org reader", () => {

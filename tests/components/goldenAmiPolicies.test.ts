@@ -233,7 +233,12 @@ describe("golden AMI policies (iam-simulate)", () => {
     });
 
     describe("notification key", () => {
-        const keyPolicy = notificationKeyPolicy("aws", main, "ap-northeast-1");
+        const keyPolicy = notificationKeyPolicy(
+            "aws",
+            main,
+            "ap-northeast-1",
+            `arn:aws:sns:ap-northeast-1:${main}:multi-account-ops-ami-ops`,
+        );
         const key = publisherArgs.keyArn;
         const use = (principal: string, viaService: string, identity: never[] = []): Promise<string> =>
             decide({

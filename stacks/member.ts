@@ -24,6 +24,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             accountName: config.name,
             regions: stackRegions(config),
             features: memberStackFeatures(config),
+            receivesAmiCopies: config.goldenAmiCopyTarget,
             hub,
             accessRoleArn: "",
             collectInventoryWithAssociation: config.inventoryCollection === "association",

@@ -24,7 +24,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             accountName: config.name,
             regions: stackRegions(config),
             features: memberStackFeatures(config),
-            receivesAmiCopies: config.goldenAmiCopyTarget,
+            receivesAmiCopies: config.goldenAmi.receivesCopies,
             hub,
             accessRoleArn: "",
             collectInventoryWithAssociation: config.inventoryCollection === "association",

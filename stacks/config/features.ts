@@ -103,7 +103,7 @@ export const goldenAmiSettings = z.strictObject({
             nativeSsmParameters: z.boolean().default(false),
             /**
              * How a target account that is not a configured member gets EC2ImageBuilderDistributionCrossAccountRole:
-             * its own member stack (with goldenAmiCopyTarget true) or the role-B StackSet (its OUs).
+             * its own member stack (with goldenAmi.receivesCopies true) or the role-B StackSet (its OUs).
              */
             targetAccountRoles: z.record(accountId, z.enum(["memberStack", "stackSet"])).default({}),
         })

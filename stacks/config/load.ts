@@ -101,7 +101,7 @@ function goldenAmiProblems(raw: Record<string, unknown>, members: RawMember[]): 
         if (how === undefined) {
             problems.push(
                 `goldenAmi.distribution.targetAccountIds[${index}] ${JSON.stringify(target)} cannot be reached: Image Builder copies need EC2ImageBuilderDistributionCrossAccountRole there, ` +
-                    `and it is not a member with goldenAmi on. Make it one, or set goldenAmi.distribution.targetAccountRoles.${target} to "memberStack" (its member stack sets goldenAmiCopyTarget: true) or "stackSet" (it is in goldenAmi.roleStackSet's OUs)`,
+                    `and it is not a member with goldenAmi on. Make it one, or set goldenAmi.distribution.targetAccountRoles.${target} to "memberStack" (its member stack sets goldenAmi.receivesCopies: true) or "stackSet" (it is in goldenAmi.roleStackSet's OUs)`,
             );
         } else if (how === "stackSet" && goldenAmi.roleStackSet?.enabled !== true) {
             problems.push(`goldenAmi.distribution.targetAccountRoles.${target} "stackSet" needs goldenAmi.roleStackSet.enabled true`);
@@ -164,8 +164,8 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
     }
     problems.push(...goldenAmiProblems(raw, members));
     const memberStackFeatures = raw.features as { goldenAmi?: unknown } | undefined;
-    if (raw.goldenAmiCopyTarget === true && memberStackFeatures?.goldenAmi !== true)
-        problems.push("goldenAmiCopyTarget true needs features.goldenAmi true: the copy role comes with the golden AMI capability");
+    if (raw.stackRole === "member" && (raw.goldenAmi as { receivesCopies?: unknown } | undefined)?.receivesCopies === true && memberStackFeatures?.goldenAmi !== true)
+        problems.push("goldenAmi.receivesCopies true needs features.goldenAmi true: the copy role comes with the golden AMI capability");
     const inventory = raw.inventory as
         { enabled?: unknown; collection?: unknown; quickSetup?: { organizationalUnitIds?: unknown } } | undefined;
     const quickSetupOus = inventory?.quickSetup?.organizationalUnitIds;

@@ -45,7 +45,11 @@ export class AmiKeys extends pulumi.ComponentResource {
                     },
                     child,
                 );
-                new aws.kms.Alias(`${name}-${region}-alias`, { region, name: `alias/${args.namePrefix}-golden-ami`, targetKeyId: key.keyId }, child);
+                new aws.kms.Alias(
+                    `${name}-${region}-alias`,
+                    { region, name: `alias/${args.namePrefix}-golden-ami`, targetKeyId: key.keyId },
+                    child,
+                );
                 return [region, key.arn];
             }),
         );

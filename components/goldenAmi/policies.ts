@@ -224,7 +224,14 @@ export interface AmiReceivers {
 const useImageKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext"];
 
 /** The grant Auto Scaling's service-linked role needs ("Required AWS KMS key policy for use with encrypted volumes", EC2 Auto Scaling User Guide, example 2). */
-export const autoScalingGrantOperations = ["Decrypt", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "DescribeKey"];
+export const autoScalingGrantOperations = [
+    "Decrypt",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "CreateGrant",
+    "DescribeKey",
+];
 
 export function autoScalingServiceLinkedRoleArn(partition: string, accountId: string): string {
     return `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
@@ -263,10 +270,20 @@ function withCondition(base: ConditionBlock, extra: ConditionBlock): ConditionBl
 export function amiKeyPolicy(partition: string, accountId: string, receivers: AmiReceivers): PolicyDocument {
     const imageBuilder = imageBuilderServiceLinkedRoleArn(partition, accountId);
     // Matched by aws:PrincipalArn under Principal "*" for the reason given at imageTopicPolicy; EC2 in any region, as copies cross regions.
-    const throughEc2: ConditionBlock = { StringEquals: { "aws:PrincipalArn": imageBuilder }, StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" } };
+    const throughEc2: ConditionBlock = {
+        StringEquals: { "aws:PrincipalArn": imageBuilder },
+        StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
+    };
     const statements: PolicyStatement[] = [
         accountAdministersKey(partition, accountId),
-        { Sid: "ImageBuilderUsesKeyThroughEc2", Effect: "Allow", Principal: "*", Action: useImageKeyActions, Resource: "*", Condition: throughEc2 },
+        {
+            Sid: "ImageBuilderUsesKeyThroughEc2",
+            Effect: "Allow",
+            Principal: "*",
+            Action: useImageKeyActions,
+            Resource: "*",
+            Condition: throughEc2,
+        },
         {
             Sid: "ImageBuilderAttachesVolumes",
             Effect: "Allow",
@@ -278,7 +295,14 @@ export function amiKeyPolicy(partition: string, accountId: string, receivers: Am
     ];
     for (const scope of receiverScopes(receivers)) {
         statements.push(
-            { Sid: `${scope.sid}LaunchFromImage`, Effect: "Allow", Principal: "*", Action: useImageKeyActions, Resource: "*", Condition: scope.condition },
+            {
+                Sid: `${scope.sid}LaunchFromImage`,
+                Effect: "Allow",
+                Principal: "*",
+                Action: useImageKeyActions,
+                Resource: "*",
+                Condition: scope.condition,
+            },
             {
                 Sid: `${scope.sid}AttachVolumes`,
                 Effect: "Allow",
@@ -328,7 +352,12 @@ export function distributionRoleManagedPolicyArn(partition: string): string {
  * re-encrypted with the destination's, Image Builder "Set up cross-account AMI distribution", encryption keys), and
  * with native SSM parameters `ssm:PutParameter` on that one parameter ("SSM output parameter prerequisites").
  */
-export function distributionRolePermissions(partition: string, accountId: string, keyArns: string[], parameterName?: string): PolicyDocument {
+export function distributionRolePermissions(
+    partition: string,
+    accountId: string,
+    keyArns: string[],
+    parameterName?: string,
+): PolicyDocument {
     const keys = [...new Set(keyArns)].sort();
     const statements: PolicyStatement[] = [
         { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: useImageKeyActions, Resource: keys },

@@ -73,7 +73,10 @@ export const goldenAmiSettings = z.strictObject({
             /** Your own key (a multi-Region key, mrk-..., when the stack has more than one region); its policy is yours to keep right. */
             kmsKeyArn: z
                 .string()
-                .regex(/^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/, "is not a KMS key ARN")
+                .regex(
+                    /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/,
+                    "is not a KMS key ARN",
+                )
                 .optional(),
         })
         .prefault({}),

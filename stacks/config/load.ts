@@ -53,6 +53,7 @@ interface RawGoldenAmi {
     encryption?: { kmsKeyArn?: unknown };
     distribution?: { targetAccountIds?: unknown; targetAccountRoles?: unknown };
     roleStackSet?: { enabled?: unknown };
+    publisher?: { enabled?: unknown };
 }
 
 /** The golden AMI settings that depend on each other or on the members. */
@@ -64,9 +65,13 @@ function goldenAmiProblems(raw: Record<string, unknown>, members: RawMember[]): 
     const securityGroupIds = Array.isArray(pipeline?.securityGroupIds) ? pipeline.securityGroupIds : [];
     // pulumi-aws InfrastructureConfiguration: "subnetId ... Also requires securityGroupIds"; and groups without a subnet would be ignored.
     if (pipeline?.subnetId !== undefined && securityGroupIds.length === 0)
-        problems.push(`goldenAmi.pipeline.securityGroupIds [] must list at least one security group when goldenAmi.pipeline.subnetId is set`);
+        problems.push(
+            `goldenAmi.pipeline.securityGroupIds [] must list at least one security group when goldenAmi.pipeline.subnetId is set`,
+        );
     if (pipeline?.subnetId === undefined && securityGroupIds.length > 0)
-        problems.push(`goldenAmi.pipeline.subnetId is required when goldenAmi.pipeline.securityGroupIds is set (the groups belong to its VPC)`);
+        problems.push(
+            `goldenAmi.pipeline.subnetId is required when goldenAmi.pipeline.securityGroupIds is set (the groups belong to its VPC)`,
+        );
     const keyArn = goldenAmi.encryption?.kmsKeyArn;
     const regionCount = 1 + (Array.isArray(raw.extraRegions) ? raw.extraRegions.length : 0);
     // A KMS key lives in one region; only a multi-Region key has the same key ID (mrk-...) in every region the AMI goes to.
@@ -103,13 +108,17 @@ function goldenAmiProblems(raw: Record<string, unknown>, members: RawMember[]): 
                 `goldenAmi.distribution.targetAccountIds[${index}] ${JSON.stringify(target)} cannot be reached: Image Builder copies need EC2ImageBuilderDistributionCrossAccountRole there, ` +
                     `and it is not a member with goldenAmi on. Make it one, or set goldenAmi.distribution.targetAccountRoles.${target} to "memberStack" (its member stack sets goldenAmi.receivesCopies: true) or "stackSet" (it is in goldenAmi.roleStackSet's OUs)`,
             );
-        } else if (how === "stackSet" && goldenAmi.roleStackSet?.enabled !== true) {
-            problems.push(`goldenAmi.distribution.targetAccountRoles.${target} "stackSet" needs goldenAmi.roleStackSet.enabled true`);
+        } else if (how === "stackSet" && (goldenAmi.roleStackSet?.enabled !== true || goldenAmi.publisher?.enabled === false)) {
+            problems.push(
+                `goldenAmi.distribution.targetAccountRoles.${target} "stackSet" needs goldenAmi.roleStackSet.enabled true (and the publisher on, which the StackSet comes with)`,
+            );
         }
     });
     for (const account of Object.keys(declared)) {
         if (!targets.includes(account))
-            problems.push(`goldenAmi.distribution.targetAccountRoles.${account} names an account that is not in goldenAmi.distribution.targetAccountIds`);
+            problems.push(
+                `goldenAmi.distribution.targetAccountRoles.${account} names an account that is not in goldenAmi.distribution.targetAccountIds`,
+            );
     }
     return problems;
 }
@@ -164,7 +173,11 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
     }
     problems.push(...goldenAmiProblems(raw, members));
     const memberStackFeatures = raw.features as { goldenAmi?: unknown } | undefined;
-    if (raw.stackRole === "member" && (raw.goldenAmi as { receivesCopies?: unknown } | undefined)?.receivesCopies === true && memberStackFeatures?.goldenAmi !== true)
+    if (
+        raw.stackRole === "member" &&
+        (raw.goldenAmi as { receivesCopies?: unknown } | undefined)?.receivesCopies === true &&
+        memberStackFeatures?.goldenAmi !== true
+    )
         problems.push("goldenAmi.receivesCopies true needs features.goldenAmi true: the copy role comes with the golden AMI capability");
     const inventory = raw.inventory as
         { enabled?: unknown; collection?: unknown; quickSetup?: { organizationalUnitIds?: unknown } } | undefined;

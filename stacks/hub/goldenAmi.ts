@@ -32,7 +32,9 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
     const sharedOrganizationalUnits = distribution.organizationalUnitArns.map(ouOf);
     const sharesWithOrganization = sharedOrganizationIds.length + sharedOrganizationalUnits.length > 0;
 
-    const nativeSsmParameterName = distribution.nativeSsmParameters ? `${settings.parameterPrefix}/${settings.pipeline.recipeName}` : undefined;
+    const nativeSsmParameterName = distribution.nativeSsmParameters
+        ? `${settings.parameterPrefix}/${settings.pipeline.recipeName}`
+        : undefined;
     // The AMI key of every region: the copies in each region, and in each target account, are encrypted with it.
     const amiKeys = settings.pipeline.enabled
         ? new AmiKeys(

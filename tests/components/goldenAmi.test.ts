@@ -143,7 +143,10 @@ describe("golden AMI components under mocks", () => {
             "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
             "golden-ami-pipeline-distribution",
         );
-        const distributions = distribution.inputs.distributions as { region: string; amiDistributionConfiguration: { kmsKeyId?: string } }[];
+        const distributions = distribution.inputs.distributions as {
+            region: string;
+            amiDistributionConfiguration: { kmsKeyId?: string };
+        }[];
         const keys = ofType(run, "aws:kms/key:Key").filter((k) => k.name.startsWith("golden-ami-key-"));
         assert.deepEqual(keys.map((k) => `${k.account}/${k.region}`).sort(), [`${main}/ap-northeast-1`, `${main}/us-east-1`]);
         for (const d of distributions) assert.equal(d.amiDistributionConfiguration.kmsKeyId, amiKeyArn(d.region), d.region);
@@ -166,14 +169,18 @@ describe("golden AMI components under mocks", () => {
             attachment.map((a) => [a.account, a.inputs.policyArn]),
             [["333333333333", "arn:aws:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess"]],
         );
-        const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole");
+        const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy").find(
+            (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole",
+        );
         assert.ok(inline);
         const bySid = Object.fromEntries(statements(policyOf(inline)).map((st) => [st.Sid, st]));
         assert.deepEqual(bySid.CopyWithTheAmiKeys.Resource, [amiKeyArn("ap-northeast-1"), amiKeyArn("us-east-1")]);
         assert.equal(bySid.WriteNativeAmiParameter.Resource, "arn:aws:ssm:*:333333333333:parameter/ec2-imagebuilder/latest/golden-al2023");
         // 777... is declared in the StackSet's OU: the StackSet template carries the same role.
         const stackSet = named(run, "aws:cloudformation/stackSet:StackSet", "golden-ami-role-stack-set-stack-set");
-        const template = JSON.parse(String(stackSet.inputs.templateBody)) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
+        const template = JSON.parse(String(stackSet.inputs.templateBody)) as {
+            Resources: Record<string, { Properties: Record<string, unknown> }>;
+        };
         const role = template.Resources.DistributionCrossAccountRole.Properties;
         assert.equal(role.RoleName, "EC2ImageBuilderDistributionCrossAccountRole");
         assert.match(JSON.stringify(role.ManagedPolicyArns), /Ec2ImageBuilderCrossAccountDistributionAccess/);
@@ -190,7 +197,10 @@ describe("golden AMI components under mocks", () => {
         assert.deepEqual(infrastructure.inputs.securityGroupIds, ["sg-0123456789abcdef0"]);
         const recipe = named(run, "aws:imagebuilder/imageRecipe:ImageRecipe", "golden-ami-pipeline-recipe");
         const components = (recipe.inputs.components as { componentArn: string }[]).map((c) => c.componentArn);
-        assert.ok(components.includes("arn:aws:imagebuilder:ap-northeast-1:aws:component/simple-boot-test-linux/x.x.x"), components.join(", "));
+        assert.ok(
+            components.includes("arn:aws:imagebuilder:ap-northeast-1:aws:component/simple-boot-test-linux/x.x.x"),
+            components.join(", "),
+        );
         const pipeline = named(run, "aws:imagebuilder/imagePipeline:ImagePipeline", "golden-ami-pipeline-pipeline");
         assert.equal((pipeline.inputs.imageTestsConfiguration as { imageTestsEnabled: boolean }).imageTestsEnabled, true);
     });

@@ -54,7 +54,9 @@ interface Caller {
 }
 
 function orgContext(caller: Caller): Record<string, string | string[]> {
-    return caller.orgId ? { "aws:PrincipalOrgID": caller.orgId, "aws:PrincipalOrgPaths": [caller.orgPath ?? `${caller.orgId}/r-ab12/`] } : {};
+    return caller.orgId
+        ? { "aws:PrincipalOrgID": caller.orgId, "aws:PrincipalOrgPaths": [caller.orgPath ?? `${caller.orgId}/r-ab12/`] }
+        : {};
 }
 
 async function launch(key: { arn: string; policy: PolicyDocument }, main: string, caller: Caller): Promise<string[]> {
@@ -103,15 +105,27 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
             assert.equal(ofType(run, "aws:kms/key:Key").filter((k) => k.name.startsWith("golden-ami-key-")).length, keys.length);
             for (const key of keys)
                 for (const account of sharedAccounts())
-                    assert.deepEqual(await launch(key, config.mainAccountId, { account, orgId: config.organizationId }), allAllowed, account);
+                    assert.deepEqual(
+                        await launch(key, config.mainAccountId, { account, orgId: config.organizationId }),
+                        allAllowed,
+                        account,
+                    );
         });
 
         it("lets any account below the shared OU launch, and no account of the organization outside it", async () => {
             const [key] = keyPolicies(run, config);
             const ouId = ouArn.split("/").pop() as string;
-            const below = { account: "121212121212", orgId: config.organizationId, orgPath: `${config.organizationId}/r-ab12/${ouId}/ou-ab12-child111/` };
+            const below = {
+                account: "121212121212",
+                orgId: config.organizationId,
+                orgPath: `${config.organizationId}/r-ab12/${ouId}/ou-ab12-child111/`,
+            };
             assert.deepEqual(await launch(key, config.mainAccountId, below), allAllowed);
-            const outside = { account: strangerInOrg, orgId: config.organizationId, orgPath: `${config.organizationId}/r-ab12/ou-ab12-other111/` };
+            const outside = {
+                account: strangerInOrg,
+                orgId: config.organizationId,
+                orgPath: `${config.organizationId}/r-ab12/ou-ab12-other111/`,
+            };
             assert.deepEqual(await launch(key, config.mainAccountId, outside), allDenied);
         });
 
@@ -143,7 +157,8 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
             const ownAutoScaling = `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
             const asgOperations = ["Decrypt", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant"];
             assert.equal(await grant(ownAutoScaling, asgOperations, "false"), "Allowed");
-            const strangersAutoScaling = "arn:aws:iam::999988887777:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
+            const strangersAutoScaling =
+                "arn:aws:iam::999988887777:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
             assert.equal(await grant(strangersAutoScaling, asgOperations, "false"), "ImplicitlyDenied");
             assert.equal(await grant(`arn:aws:iam::${account}:role/anyone`, ["Decrypt"], "false"), "ImplicitlyDenied");
             assert.equal(await grant(ownAutoScaling, [...asgOperations, "Encrypt", "RetireGrant"], "false"), "ImplicitlyDenied");
@@ -160,11 +175,24 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
             const trust = policyOf(copyRole, "assumeRolePolicy") as unknown as PolicyDocument;
             const roleArn = `arn:aws:iam::${target}:role/EC2ImageBuilderDistributionCrossAccountRole`;
             const assume = (principal: string): Promise<string> =>
-                decide({ principal, action: "sts:AssumeRole", resource: roleArn, resourceAccount: target, identityPolicies: [allowEverything], resourcePolicy: trust });
+                decide({
+                    principal,
+                    action: "sts:AssumeRole",
+                    resource: roleArn,
+                    resourceAccount: target,
+                    identityPolicies: [allowEverything],
+                    resourcePolicy: trust,
+                });
             const main = config.mainAccountId;
-            assert.equal(await assume(`arn:aws:iam::${main}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`), "Allowed");
+            assert.equal(
+                await assume(`arn:aws:iam::${main}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`),
+                "Allowed",
+            );
             assert.equal(await assume(`arn:aws:iam::${main}:role/developer`), "ImplicitlyDenied");
-            assert.equal(await assume(`arn:aws:iam::999988887777:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`), "ImplicitlyDenied");
+            assert.equal(
+                await assume(`arn:aws:iam::999988887777:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`),
+                "ImplicitlyDenied",
+            );
             // Cross-account key use needs the caller's own IAM policy too: the copy role's allows exactly the AMI keys.
             const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy").find(
                 (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole" && p.account === target,
@@ -186,7 +214,14 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
             const otherKey = `arn:aws:kms:${config.homeRegion}:${main}:key/another-key`;
             const [ownKey] = keyPolicies(run, config);
             assert.equal(
-                await decide({ principal: roleArn, action: "kms:Decrypt", resource: otherKey, resourceAccount: main, identityPolicies: [permissions], resourcePolicy: ownKey.policy }),
+                await decide({
+                    principal: roleArn,
+                    action: "kms:Decrypt",
+                    resource: otherKey,
+                    resourceAccount: main,
+                    identityPolicies: [permissions],
+                    resourcePolicy: ownKey.policy,
+                }),
                 "ImplicitlyDenied",
             );
         });
@@ -209,7 +244,10 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
     });
 
     describe("shared with the organization", () => {
-        const config = sharingConfig({ shareWithMembers: false, organizationArns: ["arn:aws:organizations::999999999999:organization/o-exampleorg1"] });
+        const config = sharingConfig({
+            shareWithMembers: false,
+            organizationArns: ["arn:aws:organizations::999999999999:organization/o-exampleorg1"],
+        });
         let run: ProgramRun;
         before(async () => {
             run = await runProgram("main", config);
@@ -222,6 +260,31 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
                 assert.deepEqual(await launch(key, config.mainAccountId, { account: "131313131313", orgId: otherOrg }), allDenied);
                 assert.deepEqual(await launch(key, config.mainAccountId, { account: "999988887777" }), allDenied);
             }
+        });
+    });
+
+    describe("with your own multi-Region key", () => {
+        it("creates no key and uses the key's replica of each region on the recipe and every distribution", async () => {
+            const config = sharingConfig({});
+            const ownKey = "arn:aws:kms:ap-northeast-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+            (config.goldenAmi as Record<string, unknown>).encryption = { kmsKeyArn: ownKey };
+            const run = await runProgram("main", config);
+            assert.equal(ofType(run, "aws:kms/key:Key").filter((k) => k.name.startsWith("golden-ami-key")).length, 0);
+            const recipe = named(run, "aws:imagebuilder/imageRecipe:ImageRecipe", "golden-ami-pipeline-recipe");
+            assert.equal((recipe.inputs.blockDeviceMappings as { ebs: { kmsKeyId: string } }[])[0].ebs.kmsKeyId, ownKey);
+            const distribution = named(
+                run,
+                "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+                "golden-ami-pipeline-distribution",
+            );
+            const distributions = distribution.inputs.distributions as {
+                region: string;
+                amiDistributionConfiguration: { kmsKeyId: string };
+            }[];
+            assert.deepEqual(
+                distributions.map((d) => d.amiDistributionConfiguration.kmsKeyId),
+                [config.homeRegion, ...config.extraRegions].map((region) => ownKey.replace(":ap-northeast-1:", `:${region}:`)),
+            );
         });
     });
 });

@@ -80,9 +80,14 @@ describe("member stack (spoke mode)", () => {
         const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: unknown; Condition: unknown }[] };
         assert.deepEqual(trust.Statement[0].Principal, { AWS: "arn:aws:iam::111111111111:root" });
         assert.deepEqual(trust.Statement[0].Condition, {
-            StringEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder" },
+            StringEquals: {
+                "aws:PrincipalArn":
+                    "arn:aws:iam::111111111111:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+            },
         });
-        const inline = ofType(copyTarget, "aws:iam/rolePolicy:RolePolicy").find((p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole");
+        const inline = ofType(copyTarget, "aws:iam/rolePolicy:RolePolicy").find(
+            (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole",
+        );
         assert.match(String(inline?.inputs.policy), /mock-a.*mock-b/);
         // Without the flag (the default) no such role is made.
         assert.ok(!ofType(run, "aws:iam/role:Role").some((r) => r.inputs.name === "EC2ImageBuilderDistributionCrossAccountRole"));

@@ -313,7 +313,8 @@ export function amiKeyPolicy(partition: string, accountId: string, receivers: Am
             },
             {
                 // Auto Scaling's service-linked role has no rights on customer managed keys: the receiving account grants
-                // them to its own role, and only to it (the policy variable is the caller's account).
+                // them to its own role, and only to it. The policy variable is the caller's account (IAM User Guide, "IAM policy
+                // elements: Variables and tags": variables work in resource policies, global condition keys among them).
                 Sid: `${scope.sid}GrantTheirAutoScaling`,
                 Effect: "Allow",
                 Principal: "*",

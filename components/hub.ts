@@ -17,6 +17,10 @@ export interface HubOutputs {
         imageTopicArn: string;
         /** `<parameterPrefix>/<recipeName>`: where each account finds its latest golden AMI. */
         latestAmiParameter: string;
+        /** The AMI key of each stack region (empty without the pipeline): copy targets' distribution role uses them. */
+        amiKeyArns?: string[];
+        /** Set when Image Builder writes the parameter in copy targets itself. */
+        nativeSsmParameterName?: string;
     };
     automation?: {
         administrationRoleArn: string;

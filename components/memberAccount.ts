@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { automationSettings, FeatureName } from "../stacks/config/features";
 import { partitionOf } from "./arns";
+import { DistributionCrossAccountRole } from "./goldenAmi/distributionRole";
 import { ParameterWriterRole } from "./goldenAmi/parameterWriterRole";
 import { AutomationMember } from "./automation/member";
 import { MemberDeployRoles } from "./delivery/memberRoles";
@@ -17,6 +18,8 @@ export interface MemberAccountArgs {
     regions: string[];
     /** Which capabilities this account gets. Known at program time, so the resource graph is static. */
     features: Readonly<Record<FeatureName, boolean>>;
+    /** With goldenAmi: Image Builder copies the AMI into this account, so it gets the cross-account distribution role. */
+    receivesAmiCopies?: boolean;
     /** The hub's outputs: resource outputs in the main stack, a StackReference output in a member stack. */
     hub: pulumi.Input<HubOutputs>;
     /**
@@ -71,6 +74,19 @@ export class MemberAccount extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            if (args.receivesAmiCopies) {
+                new DistributionCrossAccountRole(
+                    `${name}-ami-distribution`,
+                    {
+                        partition,
+                        accountId: args.accountId,
+                        mainAccountId: hub.mainAccountId,
+                        keyArns: goldenAmi.apply((g) => g.amiKeyArns),
+                        nativeSsmParameterName: goldenAmi.apply((g) => g.nativeSsmParameterName),
+                    },
+                    { parent: this },
+                );
+            }
         }
         if (args.features.inventory) {
             new AccountInventory(

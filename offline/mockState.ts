@@ -75,6 +75,13 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
             arn = `arn:${partition}:kms:${region}:${account}:key/${id}`;
             extra.keyId = id;
             break;
+        // Image Builder ARNs carry the version (a component's also its build number), as AWS returns them.
+        case "aws:imagebuilder/component:Component":
+            arn = `arn:${partition}:imagebuilder:${region}:${account}:component/${name.toLowerCase()}/${String(inputs.version)}/1`;
+            break;
+        case "aws:imagebuilder/imageRecipe:ImageRecipe":
+            arn = `arn:${partition}:imagebuilder:${region}:${account}:image-recipe/${name.toLowerCase()}/${String(inputs.version)}`;
+            break;
         case "aws:lambda/function:Function":
             arn = `arn:${partition}:lambda:${region}:${account}:function:${name}`;
             extra.invokeArn = `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;

@@ -60,6 +60,8 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 accountName: member.name,
                 regions: memberRegions,
                 features: memberFeatures(config, member),
+                receivesAmiCopies:
+                    config.goldenAmi.pipeline.enabled && config.goldenAmi.distribution.targetAccountIds.includes(member.accountId),
                 hub,
                 accessRoleArn: providerRoleArn,
                 collectInventoryWithAssociation: config.inventory.collection === "association",

@@ -38,6 +38,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             accountName: config.name,
             regions: stackRegions(config),
             features: memberStackFeatures(config),
+            receivesAmiCopies: config.goldenAmi.receivesCopies,
             hub,
             accessRoleArn: "",
             collectInventoryWithAssociation: config.inventoryCollection === "association",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn } from "../arns";
@@ -18,10 +19,17 @@ export interface AmiPipelineArgs {
     recipeVersion: string;
     parentImageParameter: string;
     managedComponents: string[];
+    /** AWS-managed test components (image tests are on, so something should test the image). */
+    managedTestComponents: string[];
     components: InlineComponent[];
     instanceTypes: string[];
     rootVolumeGiB: number;
     schedule: string;
+    /** Where build and test instances run; without it, the default VPC (which then needs internet access). */
+    subnetId?: string;
+    securityGroupIds: string[];
+    /** The AMI key per region (every distribution region): the recipe's root volume and each region's copies use it. */
+    keyArns: Record<string, pulumi.Input<string>>;
     /** Regions the AMI is distributed to (the pipeline's own region first). */
     distributionRegions: string[];
     launchPermission: { userIds: string[]; organizationArns: string[]; organizationalUnitArns: string[] };
@@ -29,6 +37,19 @@ export interface AmiPipelineArgs {
     /** Also have Image Builder write `<parameterName>` in each copied account (AWS-native path). */
     nativeSsmParameterName?: string;
     notificationTopicArn: pulumi.Input<string>;
+}
+
+/**
+ * Image Builder components and recipes are immutable: a name and version can be created once, and a new content
+ * needs a new version (Image Builder User Guide, "Create a new version of an image recipe"; "Semantic versioning").
+ * So the patch node is derived from the content: editing a component or a recipe input deploys a new version
+ * instead of failing with "already exists". Major and minor stay the user's. A node may be at most 2^30-1
+ * (CreateComponent/CreateImageRecipe semanticVersion); 28 bits of a SHA-256 stay under it.
+ */
+export function contentVersion(version: string, content: unknown): string {
+    const [major, minor, patch] = version.split(".");
+    const digest = createHash("sha256").update(JSON.stringify({ patch, content })).digest();
+    return `${major}.${minor}.${digest.readUInt32BE(0) >>> 4}`;
 }
 
 /** The Image Builder pipeline: components, recipe, infrastructure, distribution and a scheduled pipeline with image tests. */
@@ -60,40 +81,53 @@ export class AmiPipeline extends pulumi.ComponentResource {
             child,
         );
 
-        const ownComponents = args.components.map(
-            (component) =>
-                new aws.imagebuilder.Component(
+        const ownComponents = args.components.map((component) => {
+            const content = { platform: "Linux", data: component.data, description: component.description };
+            const version = contentVersion(component.version, content);
+            return {
+                version,
+                resource: new aws.imagebuilder.Component(
                     `${name}-component-${component.name}`,
-                    {
-                        region,
-                        name: component.name,
-                        version: component.version,
-                        platform: "Linux",
-                        data: component.data,
-                        description: component.description,
-                    },
+                    { region, name: component.name, version, ...content },
                     child,
                 ),
-        );
+            };
+        });
+        const managedArn = (component: string): string => `arn:${partition}:imagebuilder:${region}:aws:component/${component}/x.x.x`;
+        const homeKeyArn = args.keyArns[region];
+        if (homeKeyArn === undefined) throw new Error(`no AMI key for the pipeline's region ${region}`);
+        const recipeInputs = pulumi.output(homeKeyArn).apply((kmsKeyId) => ({
+            parentImage: `ssm:${args.parentImageParameter}`,
+            components: [
+                ...args.managedComponents.map((component) => ({ componentArn: managedArn(component) })),
+                ...args.components.map((component, index) => ({
+                    componentArn: `${component.name}@${ownComponents[index].version}`,
+                })),
+                ...args.managedTestComponents.map((component) => ({ componentArn: managedArn(component) })),
+            ],
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    // A customer managed key: EC2 cannot share an AMI whose snapshots use aws/ebs ("Share an AMI with specific AWS accounts").
+                    ebs: { encrypted: "true", kmsKeyId, volumeType: "gp3", volumeSize: args.rootVolumeGiB, deleteOnTermination: "true" },
+                },
+            ],
+        }));
         this.recipe = new aws.imagebuilder.ImageRecipe(
             `${name}-recipe`,
             {
                 region,
                 name: args.recipeName,
-                version: args.recipeVersion,
+                // Every input that replaces the recipe, with the components' own content versions.
+                version: recipeInputs.apply((inputs) => contentVersion(args.recipeVersion, inputs)),
                 parentImage: `ssm:${args.parentImageParameter}`,
                 components: [
-                    ...args.managedComponents.map((component) => ({
-                        componentArn: `arn:${partition}:imagebuilder:${region}:aws:component/${component}/x.x.x`,
-                    })),
-                    ...ownComponents.map((component) => ({ componentArn: component.arn })),
+                    ...args.managedComponents.map((component) => ({ componentArn: managedArn(component) })),
+                    ...ownComponents.map((component) => ({ componentArn: component.resource.arn })),
+                    // Test components run in the test phase, on an instance launched from the new image.
+                    ...args.managedTestComponents.map((component) => ({ componentArn: managedArn(component) })),
                 ],
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        ebs: { encrypted: "true", volumeType: "gp3", volumeSize: args.rootVolumeGiB, deleteOnTermination: "true" },
-                    },
-                ],
+                blockDeviceMappings: recipeInputs.blockDeviceMappings,
             },
             child,
         );
@@ -107,6 +141,8 @@ export class AmiPipeline extends pulumi.ComponentResource {
                 terminateInstanceOnFailure: true,
                 snsTopicArn: args.notificationTopicArn,
                 instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+                subnetId: args.subnetId,
+                securityGroupIds: args.securityGroupIds.length > 0 ? args.securityGroupIds : undefined,
             },
             child,
         );
@@ -120,6 +156,8 @@ export class AmiPipeline extends pulumi.ComponentResource {
                     amiDistributionConfiguration: {
                         name: `${args.recipeName}-{{ imagebuilder:buildDate }}`,
                         launchPermission: args.launchPermission,
+                        // This region's key, which the receiving accounts may use (copies to targets are encrypted with it too).
+                        kmsKeyId: args.keyArns[distributionRegion],
                         targetAccountIds: args.targetAccountIds.length > 0 ? args.targetAccountIds : undefined,
                     },
                     ssmParameterConfigurations: args.nativeSsmParameterName

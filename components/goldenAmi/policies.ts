@@ -1,4 +1,5 @@
-import { accountAdministersKey, policy, serviceTrust, type PolicyDocument, type PolicyStatement } from "../iam";
+import { managedPolicyArn } from "../arns";
+import { accountAdministersKey, policy, serviceTrust, type ConditionBlock, type PolicyDocument, type PolicyStatement } from "../iam";
 
 /** Every IAM document of the golden AMI capability, built from plain strings so tests can evaluate them directly. */
 
@@ -224,6 +225,179 @@ export function notificationKeyPolicy(partition: string, accountId: string, regi
     );
 }
 
+/** Everyone the AMI is shared with or copied to, as the AMI key scopes them. */
+export interface AmiReceivers {
+    /** Launch-permission accounts and copy targets. */
+    accountIds: string[];
+    organizationIds: string[];
+    /** OUs as `o-xxx/ou-xxx` pairs: any account below them. */
+    organizationalUnits: { organizationId: string; ouId: string }[];
+}
+
+/**
+ * What EBS needs of a key to launch from an encrypted AMI or copy it ("Permissions to use AWS KMS keys", Amazon EBS
+ * User Guide; EC2 "Share an AMI with specific AWS accounts": the key policy must let the receiving accounts use the key).
+ * kms:CreateGrant comes separately, only for AWS resources.
+ */
+const useImageKeyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*", "kms:GenerateDataKeyWithoutPlaintext"];
+
+/** The grant Auto Scaling's service-linked role needs ("Required AWS KMS key policy for use with encrypted volumes", EC2 Auto Scaling User Guide, example 2). */
+export const autoScalingGrantOperations = [
+    "Decrypt",
+    "GenerateDataKeyWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "CreateGrant",
+    "DescribeKey",
+];
+
+export function autoScalingServiceLinkedRoleArn(partition: string, accountId: string): string {
+    return `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
+
+/** One condition block per way of sharing, so each statement names exactly the receivers of that kind. */
+function receiverScopes(receivers: AmiReceivers): { sid: string; condition: ConditionBlock }[] {
+    const scopes: { sid: string; condition: ConditionBlock }[] = [];
+    if (receivers.accountIds.length > 0)
+        scopes.push({ sid: "SharedAccounts", condition: { StringEquals: { "aws:PrincipalAccount": [...receivers.accountIds].sort() } } });
+    if (receivers.organizationalUnits.length > 0)
+        scopes.push({
+            sid: "SharedOUs",
+            condition: {
+                "ForAnyValue:StringLike": {
+                    "aws:PrincipalOrgPaths": receivers.organizationalUnits.map((ou) => `${ou.organizationId}/*/${ou.ouId}/*`),
+                },
+            },
+        });
+    if (receivers.organizationIds.length > 0)
+        scopes.push({ sid: "SharedOrganizations", condition: { StringEquals: { "aws:PrincipalOrgID": receivers.organizationIds } } });
+    return scopes;
+}
+
+function withCondition(base: ConditionBlock, extra: ConditionBlock): ConditionBlock {
+    const merged: ConditionBlock = { ...base };
+    for (const [operator, keys] of Object.entries(extra)) merged[operator] = { ...merged[operator], ...keys };
+    return merged;
+}
+
+/**
+ * The golden AMI key: administered through IAM in the main account; used by Image Builder's service-linked role
+ * through EC2 (builds, tests, copies); used by exactly the accounts the image is shared with or copied to, to launch
+ * and copy (`kms:CreateGrant` only for AWS resources), plus the one grant their Auto Scaling service-linked role needs.
+ */
+export function amiKeyPolicy(partition: string, accountId: string, receivers: AmiReceivers): PolicyDocument {
+    const imageBuilder = imageBuilderServiceLinkedRoleArn(partition, accountId);
+    // Matched by aws:PrincipalArn under Principal "*" for the reason given at imageTopicPolicy; EC2 in any region, as copies cross regions.
+    const throughEc2: ConditionBlock = {
+        StringEquals: { "aws:PrincipalArn": imageBuilder },
+        StringLike: { "kms:ViaService": "ec2.*.amazonaws.com" },
+    };
+    const statements: PolicyStatement[] = [
+        accountAdministersKey(partition, accountId),
+        {
+            Sid: "ImageBuilderUsesKeyThroughEc2",
+            Effect: "Allow",
+            Principal: "*",
+            Action: useImageKeyActions,
+            Resource: "*",
+            Condition: throughEc2,
+        },
+        {
+            Sid: "ImageBuilderAttachesVolumes",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: withCondition(throughEc2, { Bool: { "kms:GrantIsForAWSResource": true } }),
+        },
+    ];
+    for (const scope of receiverScopes(receivers)) {
+        statements.push(
+            {
+                Sid: `${scope.sid}LaunchFromImage`,
+                Effect: "Allow",
+                Principal: "*",
+                Action: useImageKeyActions,
+                Resource: "*",
+                Condition: scope.condition,
+            },
+            {
+                Sid: `${scope.sid}AttachVolumes`,
+                Effect: "Allow",
+                Principal: "*",
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: withCondition(scope.condition, { Bool: { "kms:GrantIsForAWSResource": true } }),
+            },
+            {
+                // Auto Scaling's service-linked role has no rights on customer managed keys: the receiving account grants
+                // them to its own role, and only to it. The policy variable is the caller's account (IAM User Guide, "IAM policy
+                // elements: Variables and tags": variables work in resource policies, global condition keys among them).
+                Sid: `${scope.sid}GrantTheirAutoScaling`,
+                Effect: "Allow",
+                Principal: "*",
+                Action: "kms:CreateGrant",
+                Resource: "*",
+                Condition: withCondition(scope.condition, {
+                    StringEquals: { "kms:GranteePrincipal": autoScalingServiceLinkedRoleArn(partition, "${aws:PrincipalAccount}") },
+                    "ForAllValues:StringEquals": { "kms:GrantOperations": autoScalingGrantOperations },
+                }),
+            },
+        );
+    }
+    return policy(...statements);
+}
+
+/** Image Builder copies AMIs into other accounts by assuming this role there (Image Builder "Set up cross-account AMI distribution"). */
+export const distributionRoleName = "EC2ImageBuilderDistributionCrossAccountRole";
+
+/** Only Image Builder's service-linked role in the main account assumes it (the docs ask for the source account in the trust policy). */
+export function distributionRoleTrust(partition: string, mainAccountId: string): PolicyDocument {
+    return policy({
+        Sid: "ImageBuilderInTheMainAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${mainAccountId}:root` },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:PrincipalArn": imageBuilderServiceLinkedRoleArn(partition, mainAccountId) } },
+    });
+}
+
+export function distributionRoleManagedPolicyArn(partition: string): string {
+    return managedPolicyArn(partition, "Ec2ImageBuilderCrossAccountDistributionAccess");
+}
+
+/**
+ * Beyond the managed policy: the AMI keys of every region (the copy is decrypted with the source region's key and
+ * re-encrypted with the destination's, Image Builder "Set up cross-account AMI distribution", encryption keys), and
+ * with native SSM parameters `ssm:PutParameter` on that one parameter ("SSM output parameter prerequisites").
+ */
+export function distributionRolePermissions(
+    partition: string,
+    accountId: string,
+    keyArns: string[],
+    parameterName?: string,
+): PolicyDocument {
+    const keys = [...new Set(keyArns)].sort();
+    const statements: PolicyStatement[] = [
+        { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: useImageKeyActions, Resource: keys },
+        {
+            Sid: "AttachCopiedSnapshots",
+            Effect: "Allow",
+            Action: "kms:CreateGrant",
+            Resource: keys,
+            Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+        },
+    ];
+    if (parameterName)
+        statements.push({
+            Sid: "WriteNativeAmiParameter",
+            Effect: "Allow",
+            Action: "ssm:PutParameter",
+            Resource: `arn:${partition}:ssm:*:${accountId}:parameter${parameterName}`,
+        });
+    return policy(...statements);
+}
+
 type TemplateValue = string | { "Fn::Sub": string } | TemplateValue[] | { [key: string]: TemplateValue };
 
 /** Resource strings that name the deploying account or partition become Fn::Sub, so one template fits every account. */
@@ -234,33 +408,65 @@ function substitute(value: unknown): TemplateValue {
     return String(value);
 }
 
-/** The CloudFormation template a StackSet deploys: role B, with the same trust and permissions as the MemberAccount's. */
+export interface DistributionRoleTemplateArgs {
+    mainAccountId: string;
+    keyArns: string[];
+    parameterName?: string;
+}
+
+/**
+ * The CloudFormation template a StackSet deploys: role B, with the same trust and permissions as the MemberAccount's,
+ * and, when copies go to accounts of its OUs, Image Builder's cross-account distribution role.
+ */
 export function parameterWriterTemplate(
     publisherRoleArn: string,
     organizationId: string,
     roleName: string,
     parameterPrefix: string,
+    distributionRole?: DistributionRoleTemplateArgs,
 ): string {
+    const resources: Record<string, unknown> = {
+        ParameterWriterRole: {
+            Type: "AWS::IAM::Role",
+            Properties: {
+                RoleName: roleName,
+                AssumeRolePolicyDocument: parameterWriterTrust(publisherRoleArn, organizationId),
+                Policies: [
+                    {
+                        PolicyName: "write-latest-ami-parameters",
+                        PolicyDocument: substitute(parameterWriterPermissions("${AWS::Partition}", "${AWS::AccountId}", parameterPrefix)),
+                    },
+                ],
+            },
+        },
+    };
+    if (distributionRole) {
+        resources.DistributionCrossAccountRole = {
+            Type: "AWS::IAM::Role",
+            Properties: {
+                RoleName: distributionRoleName,
+                AssumeRolePolicyDocument: substitute(distributionRoleTrust("${AWS::Partition}", distributionRole.mainAccountId)),
+                ManagedPolicyArns: [substitute(distributionRoleManagedPolicyArn("${AWS::Partition}"))],
+                Policies: [
+                    {
+                        PolicyName: "copy-golden-amis",
+                        PolicyDocument: substitute(
+                            distributionRolePermissions(
+                                "${AWS::Partition}",
+                                "${AWS::AccountId}",
+                                distributionRole.keyArns,
+                                distributionRole.parameterName,
+                            ),
+                        ),
+                    },
+                ],
+            },
+        };
+    }
     return JSON.stringify({
         AWSTemplateFormatVersion: "2010-09-09",
         Description: "Role B of multi-account-ops: lets the golden AMI publisher write the latest AMI ID parameters",
-        Resources: {
-            ParameterWriterRole: {
-                Type: "AWS::IAM::Role",
-                Properties: {
-                    RoleName: roleName,
-                    AssumeRolePolicyDocument: parameterWriterTrust(publisherRoleArn, organizationId),
-                    Policies: [
-                        {
-                            PolicyName: "write-latest-ami-parameters",
-                            PolicyDocument: substitute(
-                                parameterWriterPermissions("${AWS::Partition}", "${AWS::AccountId}", parameterPrefix),
-                            ),
-                        },
-                    ],
-                },
-            },
-        },
+        Resources: resources,
         Outputs: { RoleArn: { Value: { "Fn::GetAtt": ["ParameterWriterRole", "Arn"] } } },
     });
 }

@@ -56,6 +56,29 @@ export const goldenAmiSettings = z.strictObject({
                 .string()
                 .regex(/^cron\(.+\)$/, "is not a cron(...) expression")
                 .default("cron(0 3 ? * mon *)"),
+            /** AWS-managed test components, run on a test instance launched from the new image (image tests are on). */
+            managedTestComponents: z
+                .array(z.string().regex(/^[a-z0-9-]+$/, "is not an AWS-managed component name"))
+                .default(["simple-boot-test-linux"]),
+            /** The subnet build and test instances run in (default: the default VPC); needs securityGroupIds. */
+            subnetId: z
+                .string()
+                .regex(/^subnet-[0-9a-f]+$/, "is not a subnet ID")
+                .optional(),
+            securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, "is not a security group ID")).default([]),
+        })
+        .prefault({}),
+    /** The key the AMI's snapshots are encrypted with: one this program makes per region, or your own. */
+    encryption: z
+        .strictObject({
+            /** Your own key (a multi-Region key, mrk-..., when the stack has more than one region); its policy is yours to keep right. */
+            kmsKeyArn: z
+                .string()
+                .regex(
+                    /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/,
+                    "is not a KMS key ARN",
+                )
+                .optional(),
         })
         .prefault({}),
     /** Who receives the AMI, per region of the stack. */
@@ -82,6 +105,11 @@ export const goldenAmiSettings = z.strictObject({
             targetAccountIds: z.array(accountId).default([]),
             /** Also let Image Builder write `<prefix>/<recipe>` itself in copied accounts (the AWS-native path). */
             nativeSsmParameters: z.boolean().default(false),
+            /**
+             * How a target account that is not a configured member gets EC2ImageBuilderDistributionCrossAccountRole:
+             * its own member stack (with goldenAmi.receivesCopies true) or the role-B StackSet (its OUs).
+             */
+            targetAccountRoles: z.record(accountId, z.enum(["memberStack", "stackSet"])).default({}),
         })
         .prefault({}),
     publisher: z

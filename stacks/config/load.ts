@@ -47,6 +47,82 @@ interface RawMember {
     name?: unknown;
 }
 
+interface RawGoldenAmi {
+    enabled?: unknown;
+    pipeline?: { subnetId?: unknown; securityGroupIds?: unknown };
+    encryption?: { kmsKeyArn?: unknown };
+    distribution?: { targetAccountIds?: unknown; targetAccountRoles?: unknown };
+    roleStackSet?: { enabled?: unknown };
+    publisher?: { enabled?: unknown };
+}
+
+/** The golden AMI settings that depend on each other or on the members. */
+function goldenAmiProblems(raw: Record<string, unknown>, members: RawMember[]): string[] {
+    const problems: string[] = [];
+    const goldenAmi = raw.goldenAmi as RawGoldenAmi | undefined;
+    if (goldenAmi?.enabled !== true) return problems;
+    const pipeline = goldenAmi.pipeline;
+    const securityGroupIds = Array.isArray(pipeline?.securityGroupIds) ? pipeline.securityGroupIds : [];
+    // pulumi-aws InfrastructureConfiguration: "subnetId ... Also requires securityGroupIds"; and groups without a subnet would be ignored.
+    if (pipeline?.subnetId !== undefined && securityGroupIds.length === 0)
+        problems.push(
+            `goldenAmi.pipeline.securityGroupIds [] must list at least one security group when goldenAmi.pipeline.subnetId is set`,
+        );
+    if (pipeline?.subnetId === undefined && securityGroupIds.length > 0)
+        problems.push(
+            `goldenAmi.pipeline.subnetId is required when goldenAmi.pipeline.securityGroupIds is set (the groups belong to its VPC)`,
+        );
+    const keyArn = goldenAmi.encryption?.kmsKeyArn;
+    const regionCount = 1 + (Array.isArray(raw.extraRegions) ? raw.extraRegions.length : 0);
+    // A KMS key lives in one region; only a multi-Region key has the same key ID (mrk-...) in every region the AMI goes to.
+    if (typeof keyArn === "string" && regionCount > 1 && !keyArn.includes(":key/mrk-"))
+        problems.push(
+            `goldenAmi.encryption.kmsKeyArn ${JSON.stringify(keyArn)} must be a multi-Region key (key/mrk-...) with a replica in every stack region: the AMI is copied to ${regionCount} regions`,
+        );
+
+    if (raw.stackRole !== "main") return problems;
+    const distribution = goldenAmi.distribution;
+    const targets = Array.isArray(distribution?.targetAccountIds) ? (distribution.targetAccountIds as unknown[]) : [];
+    const declared =
+        typeof distribution?.targetAccountRoles === "object" && distribution.targetAccountRoles !== null
+            ? (distribution.targetAccountRoles as Record<string, unknown>)
+            : {};
+    // goldenAmi is on stack-wide here, so a member has it unless it turns it off.
+    const membersWithGoldenAmi = new Set(
+        members
+            .filter((member) => (member as { features?: { goldenAmi?: unknown } }).features?.goldenAmi !== false)
+            .map((member) => member.accountId),
+    );
+    targets.forEach((target, index) => {
+        if (typeof target !== "string") return;
+        const how = declared[target];
+        if (membersWithGoldenAmi.has(target)) {
+            if (how !== undefined)
+                problems.push(
+                    `goldenAmi.distribution.targetAccountRoles.${target} ${JSON.stringify(how)} is not needed: ${target} is a member with goldenAmi on, the hub creates its role`,
+                );
+            return;
+        }
+        if (how === undefined) {
+            problems.push(
+                `goldenAmi.distribution.targetAccountIds[${index}] ${JSON.stringify(target)} cannot be reached: Image Builder copies need EC2ImageBuilderDistributionCrossAccountRole there, ` +
+                    `and it is not a member with goldenAmi on. Make it one, or set goldenAmi.distribution.targetAccountRoles.${target} to "memberStack" (its member stack sets goldenAmi.receivesCopies: true) or "stackSet" (it is in goldenAmi.roleStackSet's OUs)`,
+            );
+        } else if (how === "stackSet" && (goldenAmi.roleStackSet?.enabled !== true || goldenAmi.publisher?.enabled === false)) {
+            problems.push(
+                `goldenAmi.distribution.targetAccountRoles.${target} "stackSet" needs goldenAmi.roleStackSet.enabled true (and the publisher on, which the StackSet comes with)`,
+            );
+        }
+    });
+    for (const account of Object.keys(declared)) {
+        if (!targets.includes(account))
+            problems.push(
+                `goldenAmi.distribution.targetAccountRoles.${account} names an account that is not in goldenAmi.distribution.targetAccountIds`,
+            );
+    }
+    return problems;
+}
+
 /** Checks that span several keys; they run even when single-key checks failed, so every problem shows at once. */
 function crossKeyProblems(raw: Record<string, unknown>): string[] {
     const problems: string[] = [];
@@ -95,6 +171,14 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
             `goldenAmi.roleStackSet.organizationalUnitIds ${JSON.stringify(stackSet.organizationalUnitIds ?? [])} must list at least one OU when the StackSet is enabled`,
         );
     }
+    problems.push(...goldenAmiProblems(raw, members));
+    const memberStackFeatures = raw.features as { goldenAmi?: unknown } | undefined;
+    if (
+        raw.stackRole === "member" &&
+        (raw.goldenAmi as { receivesCopies?: unknown } | undefined)?.receivesCopies === true &&
+        memberStackFeatures?.goldenAmi !== true
+    )
+        problems.push("goldenAmi.receivesCopies true needs features.goldenAmi true: the copy role comes with the golden AMI capability");
     const inventory = raw.inventory as
         { enabled?: unknown; collection?: unknown; quickSetup?: { organizationalUnitIds?: unknown } } | undefined;
     const quickSetupOus = inventory?.quickSetup?.organizationalUnitIds;

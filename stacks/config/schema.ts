@@ -65,6 +65,12 @@ export const memberStackSchema = z.strictObject({
     extraRegions: z.array(region).default([]),
     defaultTags: tags,
     features: memberFeatureOverrides.prefault({}),
+    goldenAmi: z
+        .strictObject({
+            /** The main stack copies the AMI here (its goldenAmi.distribution.targetAccountIds): create Image Builder's cross-account role. */
+            receivesCopies: z.boolean().default(false),
+        })
+        .prefault({}),
     namePrefix,
     /** Settings of the managed-instances capability for this account (on with features.managedInstances). */
     managedInstances: featureSchemas.managedInstances,

@@ -1,4 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { roleArn } from "../../components/arns";
+import { AmiKeys } from "../../components/goldenAmi/amiKey";
 import { ImageNotifications } from "../../components/goldenAmi/notifications";
 import { OrgReaderRole } from "../../components/goldenAmi/orgReaderRole";
 import { AmiPipeline } from "../../components/goldenAmi/pipeline";
@@ -30,6 +32,30 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
     const sharedOrganizationalUnits = distribution.organizationalUnitArns.map(ouOf);
     const sharesWithOrganization = sharedOrganizationIds.length + sharedOrganizationalUnits.length > 0;
 
+    const nativeSsmParameterName = distribution.nativeSsmParameters
+        ? `${settings.parameterPrefix}/${settings.pipeline.recipeName}`
+        : undefined;
+    // The AMI key of every region: the copies in each region, and in each target account, are encrypted with it.
+    const amiKeys = settings.pipeline.enabled
+        ? new AmiKeys(
+              "golden-ami-key",
+              {
+                  partition,
+                  accountId: config.mainAccountId,
+                  namePrefix: config.namePrefix,
+                  regions: ctx.regions,
+                  receivers: {
+                      accountIds: [...new Set([...userIds, ...distribution.targetAccountIds])],
+                      organizationIds: sharedOrganizationIds,
+                      organizationalUnits: sharedOrganizationalUnits,
+                  },
+                  existingKeyArn: settings.encryption.kmsKeyArn,
+              },
+              opts,
+          )
+        : undefined;
+    const amiKeyArns = pulumi.all(ctx.regions.map((r) => amiKeys?.keyArns[r] ?? "")).apply((arns) => arns.filter((arn) => arn !== ""));
+
     const notifications = new ImageNotifications(
         "golden-ami-notifications",
         {
@@ -43,7 +69,7 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
         opts,
     );
 
-    if (settings.pipeline.enabled) {
+    if (amiKeys) {
         new AmiPipeline(
             "golden-ami-pipeline",
             {
@@ -58,9 +84,8 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
                     organizationalUnitArns: distribution.organizationalUnitArns,
                 },
                 targetAccountIds: distribution.targetAccountIds,
-                nativeSsmParameterName: distribution.nativeSsmParameters
-                    ? `${settings.parameterPrefix}/${settings.pipeline.recipeName}`
-                    : undefined,
+                nativeSsmParameterName,
+                keyArns: amiKeys.keyArns,
                 notificationTopicArn: notifications.imageTopic.arn,
             },
             opts,
@@ -117,8 +142,17 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
                 region,
                 stackSetName: `${config.namePrefix}-ami-parameter-writer`,
                 description: "Role B for the golden AMI publisher, in every account of the shared OUs",
-                templateBody: publisher.role.arn.apply((publisherRoleArn) =>
-                    parameterWriterTemplate(publisherRoleArn, config.organizationId, settings.targetRoleName, settings.parameterPrefix),
+                templateBody: pulumi.all([publisher.role.arn, amiKeyArns]).apply(([publisherRoleArn, keyArns]) =>
+                    parameterWriterTemplate(
+                        publisherRoleArn,
+                        config.organizationId,
+                        settings.targetRoleName,
+                        settings.parameterPrefix,
+                        // Copies go to accounts of these OUs: they get Image Builder's cross-account role too.
+                        Object.values(distribution.targetAccountRoles).includes("stackSet")
+                            ? { mainAccountId: config.mainAccountId, keyArns, parameterName: nativeSsmParameterName }
+                            : undefined,
+                    ),
                 ),
                 organizationalUnitIds: settings.roleStackSet.organizationalUnitIds,
                 callAs: config.management?.callAs ?? "SELF",
@@ -133,5 +167,7 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
         targetRoleName: settings.targetRoleName,
         imageTopicArn: notifications.imageTopic.arn,
         latestAmiParameter: `${settings.parameterPrefix}/${settings.pipeline.recipeName}`,
+        amiKeyArns,
+        nativeSsmParameterName,
     };
 }

@@ -16,10 +16,21 @@ function withSharing(): Record<string, unknown> {
     goldenAmi.distribution = {
         ...goldenAmi.distribution,
         organizationalUnitArns: [ouArn],
-        targetAccountIds: ["777777777777"],
+        // 333... is a configured member (the hub's provider creates its copy role); 777... is in the StackSet's OU.
+        targetAccountIds: ["777777777777", "333333333333"],
+        targetAccountRoles: { "777777777777": "stackSet" },
         nativeSsmParameters: true,
     };
     goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
+    goldenAmi.pipeline = { ...goldenAmi.pipeline, subnetId: "subnet-0aa11bb22cc33dd44", securityGroupIds: ["sg-0123456789abcdef0"] };
+    return config;
+}
+
+function withComponentData(data: string): Record<string, unknown> {
+    const config = withSharing();
+    const pipeline = (config.goldenAmi as Record<string, Record<string, unknown>>).pipeline;
+    const [first] = pipeline.components as Record<string, unknown>[];
+    pipeline.components = [{ ...first, data }];
     return config;
 }
 
@@ -33,27 +44,46 @@ describe("golden AMI components under mocks", () => {
         run = await runProgram("main", withSharing());
     });
 
+    /** The AMI key of a region, as its alias in the plan names it. */
+    const amiKeyArn = (region: string): string => {
+        const alias = named(run, "aws:kms/alias:Alias", `golden-ami-key-${region}-alias`);
+        assert.equal(alias.inputs.name, "alias/multi-account-ops-golden-ami");
+        return `arn:aws:kms:${region}:${main}:key/${String(alias.inputs.targetKeyId)}`;
+    };
+
     const mainAccountResources = (): Registration[] =>
         run.registrations.filter(
             (r) => r.custom && r.account === main && r.name.startsWith("golden-ami-") && !r.type.startsWith("aws:iam"),
         );
 
-    it("puts every regional hub resource in the main account's home region", () => {
+    it("puts every regional hub resource in the main account's home region, and an AMI key in every region", () => {
         const regional = mainAccountResources();
         assert.ok(regional.length >= 15);
-        for (const resource of regional) assert.equal(resource.region, "ap-northeast-1", resource.urn);
+        for (const resource of regional) {
+            const perRegion = /^golden-ami-key-([a-z0-9-]+?)(-alias)?$/.exec(resource.name);
+            assert.equal(resource.region, perRegion ? perRegion[1] : "ap-northeast-1", resource.urn);
+        }
     });
 
     it("builds the recipe from the SSM public parameter with an encrypted gp3 root volume", () => {
         const recipe = named(run, "aws:imagebuilder/imageRecipe:ImageRecipe", "golden-ami-pipeline-recipe");
         assert.equal(recipe.inputs.parentImage, "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
-        assert.equal(recipe.inputs.version, "1.0.0");
+        assert.match(String(recipe.inputs.version), /^1\.0\.\d+$/, "major and minor are the configured ones");
         assert.deepEqual(recipe.inputs.blockDeviceMappings, [
-            { deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeType: "gp3", volumeSize: 8, deleteOnTermination: "true" } },
+            {
+                deviceName: "/dev/xvda",
+                ebs: {
+                    encrypted: "true",
+                    kmsKeyId: amiKeyArn("ap-northeast-1"),
+                    volumeType: "gp3",
+                    volumeSize: 8,
+                    deleteOnTermination: "true",
+                },
+            },
         ]);
         const components = recipe.inputs.components as { componentArn: string }[];
         assert.equal(components[0].componentArn, "arn:aws:imagebuilder:ap-northeast-1:aws:component/update-linux/x.x.x");
-        assert.equal(components.length, 2, "the managed component and the inline one");
+        assert.equal(components.length, 3, "the managed component, the inline one and the managed test component");
     });
 
     it("runs builds with IMDSv2, terminate-on-failure, the instance profile and the encrypted topic", () => {
@@ -96,14 +126,85 @@ describe("golden AMI components under mocks", () => {
                 organizationArns: [],
                 organizationalUnitArns: [ouArn],
             });
-            assert.deepEqual(ami.targetAccountIds, ["777777777777"]);
+            assert.deepEqual(ami.targetAccountIds, ["777777777777", "333333333333"]);
             assert.deepEqual(d.ssmParameterConfigurations, [
                 { amiAccountId: "777777777777", parameterName: "/ec2-imagebuilder/latest/golden-al2023", dataType: "aws:ec2:image" },
+                { amiAccountId: "333333333333", parameterName: "/ec2-imagebuilder/latest/golden-al2023", dataType: "aws:ec2:image" },
             ]);
         }
         const pipeline = named(run, "aws:imagebuilder/imagePipeline:ImagePipeline", "golden-ami-pipeline-pipeline");
         assert.deepEqual(pipeline.inputs.imageTestsConfiguration, { imageTestsEnabled: true, timeoutMinutes: 720 });
         assert.equal((pipeline.inputs.schedule as Record<string, unknown>).scheduleExpression, "cron(0 3 ? * mon *)");
+    });
+
+    it("encrypts each region's copies, for members and targets, with that region's AMI key in the main account", () => {
+        // EC2 "Share an AMI with specific AWS accounts": an AMI whose snapshots use the AWS managed key (aws/ebs) cannot be shared,
+        // and a copy in another region needs a key of that region (a KMS key serves one region).
+        const distribution = named(
+            run,
+            "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+            "golden-ami-pipeline-distribution",
+        );
+        const distributions = distribution.inputs.distributions as {
+            region: string;
+            amiDistributionConfiguration: { kmsKeyId?: string };
+        }[];
+        const keys = ofType(run, "aws:kms/key:Key").filter((k) => k.name.startsWith("golden-ami-key-"));
+        assert.deepEqual(keys.map((k) => `${k.account}/${k.region}`).sort(), [`${main}/ap-northeast-1`, `${main}/us-east-1`]);
+        for (const d of distributions) assert.equal(d.amiDistributionConfiguration.kmsKeyId, amiKeyArn(d.region), d.region);
+        for (const key of keys) assert.equal(key.inputs.enableKeyRotation, true);
+    });
+
+    it("creates Image Builder's cross-account distribution role in every copy target it reaches", () => {
+        // Image Builder "Set up cross-account AMI distribution": EC2ImageBuilderDistributionCrossAccountRole in each target,
+        // with Ec2ImageBuilderCrossAccountDistributionAccess, trusting the source account; encrypted copies need the keys.
+        const copyRoles = ofType(run, "aws:iam/role:Role").filter((r) => r.inputs.name === "EC2ImageBuilderDistributionCrossAccountRole");
+        assert.deepEqual(
+            copyRoles.map((r) => r.account),
+            ["333333333333"],
+            "the configured target member, through its provider",
+        );
+        const attachment = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+            (a) => a.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole",
+        );
+        assert.deepEqual(
+            attachment.map((a) => [a.account, a.inputs.policyArn]),
+            [["333333333333", "arn:aws:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess"]],
+        );
+        const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy").find(
+            (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole",
+        );
+        assert.ok(inline);
+        const bySid = Object.fromEntries(statements(policyOf(inline)).map((st) => [st.Sid, st]));
+        assert.deepEqual(bySid.CopyWithTheAmiKeys.Resource, [amiKeyArn("ap-northeast-1"), amiKeyArn("us-east-1")]);
+        assert.equal(bySid.WriteNativeAmiParameter.Resource, "arn:aws:ssm:*:333333333333:parameter/ec2-imagebuilder/latest/golden-al2023");
+        // 777... is declared in the StackSet's OU: the StackSet template carries the same role.
+        const stackSet = named(run, "aws:cloudformation/stackSet:StackSet", "golden-ami-role-stack-set-stack-set");
+        const template = JSON.parse(String(stackSet.inputs.templateBody)) as {
+            Resources: Record<string, { Properties: Record<string, unknown> }>;
+        };
+        const role = template.Resources.DistributionCrossAccountRole.Properties;
+        assert.equal(role.RoleName, "EC2ImageBuilderDistributionCrossAccountRole");
+        assert.match(JSON.stringify(role.ManagedPolicyArns), /Ec2ImageBuilderCrossAccountDistributionAccess/);
+        assert.match(JSON.stringify(role.Policies), new RegExp(amiKeyArn("us-east-1")));
+    });
+
+    it("runs builds in the configured subnet and security groups, and tests the image with an AWS-managed test component", () => {
+        const infrastructure = named(
+            run,
+            "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration",
+            "golden-ami-pipeline-infrastructure",
+        );
+        assert.equal(infrastructure.inputs.subnetId, "subnet-0aa11bb22cc33dd44");
+        assert.deepEqual(infrastructure.inputs.securityGroupIds, ["sg-0123456789abcdef0"]);
+        const recipe = named(run, "aws:imagebuilder/imageRecipe:ImageRecipe", "golden-ami-pipeline-recipe");
+        const components = (recipe.inputs.components as { componentArn: string }[]).map((c) => c.componentArn);
+        assert.ok(
+            components.includes("arn:aws:imagebuilder:ap-northeast-1:aws:component/simple-boot-test-linux/x.x.x"),
+            components.join(", "),
+        );
+        const pipeline = named(run, "aws:imagebuilder/imagePipeline:ImagePipeline", "golden-ami-pipeline-pipeline");
+        assert.equal((pipeline.inputs.imageTestsConfiguration as { imageTestsEnabled: boolean }).imageTestsEnabled, true);
     });
 
     it("runs the publisher on nodejs22.x arm64 with its settings, a DLQ destination and alarms to the ops topic", () => {
@@ -236,5 +337,39 @@ describe("golden AMI components under mocks", () => {
         const code = fn.inputs.code as { archive: Record<string, { sha256: string; bytes: number }> };
         assert.deepEqual(Object.keys(code.archive), ["index.js"]);
         assert.equal(code.archive["index.js"].sha256, first, "the shipped bundle is not the deterministic build");
+    });
+});
+
+describe("golden AMI component and recipe versions", () => {
+    // Image Builder components and recipes are immutable: a name and version is created once ("Create a new version of an
+    // image recipe", Image Builder User Guide), so an edit that kept them would fail `pulumi up` with "already exists".
+    const versions = (run: ProgramRun): { component: string; recipe: string; recipeArn: string; pipelineRecipe: unknown } => {
+        const component = named(run, "aws:imagebuilder/component:Component", "golden-ami-pipeline-component-install-baseline-tools");
+        const recipe = named(run, "aws:imagebuilder/imageRecipe:ImageRecipe", "golden-ami-pipeline-recipe");
+        const pipeline = named(run, "aws:imagebuilder/imagePipeline:ImagePipeline", "golden-ami-pipeline-pipeline");
+        assert.equal(component.inputs.name, "install-baseline-tools");
+        assert.equal(recipe.inputs.name, "golden-al2023", "the image name, and so the publisher's parameter, stays the recipe name");
+        const recipeComponents = (recipe.inputs.components as { componentArn: string }[]).map((c) => c.componentArn);
+        assert.ok(recipeComponents.some((arn) => arn.endsWith(`/install-baseline-tools/${String(component.inputs.version)}/1`)));
+        return {
+            component: String(component.inputs.version),
+            recipe: String(recipe.inputs.version),
+            recipeArn: `arn:aws:imagebuilder:ap-northeast-1:${main}:image-recipe/golden-al2023/${String(recipe.inputs.version)}`,
+            pipelineRecipe: pipeline.inputs.imageRecipeArn,
+        };
+    };
+
+    it("gives edited component data a new component and recipe version, and the pipeline the new recipe", async () => {
+        const before = versions(await runProgram("main", withComponentData("name: tools\nschemaVersion: 1.0\nphases: []\n")));
+        const same = versions(await runProgram("main", withComponentData("name: tools\nschemaVersion: 1.0\nphases: []\n")));
+        const after = versions(await runProgram("main", withComponentData("name: tools\nschemaVersion: 1.0\nphases: [] # edited\n")));
+        assert.deepEqual(same, before, "the same content keeps its versions, so nothing is replaced");
+        assert.notEqual(after.component, before.component);
+        assert.notEqual(after.recipe, before.recipe);
+        for (const v of [before, after]) {
+            assert.match(v.component, /^1\.0\.\d+$/);
+            assert.ok(Number(v.recipe.split(".")[2]) < 2 ** 30, "a version node is at most 2^30-1");
+            assert.equal(v.pipelineRecipe, v.recipeArn, "the pipeline builds the recipe of this content");
+        }
     });
 });

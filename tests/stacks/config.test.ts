@@ -79,4 +79,45 @@ describe("stack configuration", () => {
         const config = parseStackConfig(exampleConfig("main"), { secretKeys: new Set(["defaultTags"]) });
         assert.deepEqual([...config.secretKeys], ["defaultTags"]);
     });
+
+    it("rejects a copy target the program cannot give Image Builder's cross-account role, naming it, and a half-set build network", () => {
+        const problems = problemsOf(
+            mainWith((c) => {
+                const goldenAmi = c.goldenAmi as Record<string, Record<string, unknown>>;
+                goldenAmi.distribution = {
+                    ...goldenAmi.distribution,
+                    targetAccountIds: ["333333333333", "777777777777", "787878787878"],
+                    targetAccountRoles: { "787878787878": "stackSet" },
+                };
+                goldenAmi.pipeline = { ...goldenAmi.pipeline, subnetId: "subnet-0aa11bb22cc33dd44" };
+                goldenAmi.encryption = { kmsKeyArn: "arn:aws:kms:ap-northeast-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" };
+            }),
+        );
+        assert.equal(problems.length, 4, problems.join("\n"));
+        assert.match(problems[0], /^goldenAmi\.pipeline\.securityGroupIds \[\] must list at least one security group/);
+        assert.match(problems[1], /^goldenAmi\.encryption\.kmsKeyArn ".*" must be a multi-Region key/);
+        assert.match(
+            problems[2],
+            /^goldenAmi\.distribution\.targetAccountIds\[1\] "777777777777" cannot be reached: .*EC2ImageBuilderDistributionCrossAccountRole/,
+        );
+        assert.match(
+            problems[3],
+            /^goldenAmi\.distribution\.targetAccountRoles\.787878787878 "stackSet" needs goldenAmi\.roleStackSet\.enabled true/,
+        );
+        // 333... is a configured member with goldenAmi on: the hub reaches it, so it is not reported.
+        assert.ok(!problems.some((p) => p.includes("333333333333")));
+    });
+
+    it("accepts copy targets declared as member stacks and a multi-Region key of your own", () => {
+        const config = mainWith((c) => {
+            const goldenAmi = c.goldenAmi as Record<string, Record<string, unknown>>;
+            goldenAmi.distribution = {
+                ...goldenAmi.distribution,
+                targetAccountIds: ["777777777777"],
+                targetAccountRoles: { "777777777777": "memberStack" },
+            };
+            goldenAmi.encryption = { kmsKeyArn: "arn:aws:kms:ap-northeast-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab" };
+        });
+        assert.equal(parseStackConfig(config).stackRole, "main");
+    });
 });

@@ -64,4 +64,32 @@ describe("member stack (spoke mode)", () => {
             ["sandbox"],
         );
     });
+
+    it("creates Image Builder's cross-account copy role when the main stack copies the AMI here, with the hub's AMI keys", async () => {
+        const keys = ["arn:aws:kms:ap-northeast-1:111111111111:key/mock-a", "arn:aws:kms:us-east-1:111111111111:key/mock-b"];
+        const hub = sampleHub();
+        const goldenAmi = { ...hub.goldenAmi!, amiKeyArns: keys };
+        const copyTarget = await runProgram(
+            "member",
+            { ...exampleConfig("member"), goldenAmi: { receivesCopies: true } },
+            { stackOutputs: () => ({ hub: { ...hub, goldenAmi } }) },
+        );
+        const role = ofType(copyTarget, "aws:iam/role:Role").find((r) => r.inputs.name === "EC2ImageBuilderDistributionCrossAccountRole");
+        assert.ok(role);
+        assert.equal(role.account, "555555555555");
+        const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: unknown; Condition: unknown }[] };
+        assert.deepEqual(trust.Statement[0].Principal, { AWS: "arn:aws:iam::111111111111:root" });
+        assert.deepEqual(trust.Statement[0].Condition, {
+            StringEquals: {
+                "aws:PrincipalArn":
+                    "arn:aws:iam::111111111111:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+            },
+        });
+        const inline = ofType(copyTarget, "aws:iam/rolePolicy:RolePolicy").find(
+            (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole",
+        );
+        assert.match(String(inline?.inputs.policy), /mock-a.*mock-b/);
+        // Without the flag (the default) no such role is made.
+        assert.ok(!ofType(run, "aws:iam/role:Role").some((r) => r.inputs.name === "EC2ImageBuilderDistributionCrossAccountRole"));
+    });
 });

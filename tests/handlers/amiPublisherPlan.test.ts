@@ -27,6 +27,8 @@ function sharingConfig(): Record<string, unknown> {
         accountIds: [memberStackAccount],
         organizationalUnitArns: [ouArn],
         targetAccountIds: [copyTarget],
+        // A copy target must be reachable for its cross-account distribution role: here, its own member stack.
+        targetAccountRoles: { [copyTarget]: "memberStack" },
     };
     goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: [stackSetOu] };
     return config;

@@ -6,14 +6,21 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { SNSEvent } from "aws-lambda";
+import type { Context, SNSEvent } from "aws-lambda";
 import { describeError } from "./shared/errors";
 import { settleAll } from "./shared/pool";
 import { parseImageMessage, type ImageMessage } from "./amiPublisher/message";
 import { OrganizationTree } from "./amiPublisher/organizations";
 import { readSettings, type PublisherSettings } from "./amiPublisher/settings";
 import { managementAccountOf, receivingTargets, type Target } from "./amiPublisher/targets";
-import { assumeRole, defaultVersionWait, InvocationClients, RoleUnavailableError, writeTarget } from "./amiPublisher/writer";
+import {
+    assumeRole,
+    defaultVersionWait,
+    InvocationClients,
+    RoleUnavailableError,
+    TargetError,
+    writeTarget,
+} from "./amiPublisher/writer";
 import { STSClient } from "@aws-sdk/client-sts";
 
 const logger = new Logger({ serviceName: "ami-publisher" });
@@ -73,9 +80,20 @@ async function resolveTargets(message: ImageMessage, settings: PublisherSettings
     };
 }
 
-export async function handler(event: SNSEvent): Promise<PublishSummary> {
+/**
+ * Time kept back from the Lambda timeout to report: the summary, the failure list and the metrics are
+ * written only if the handler returns before Lambda ends the invocation.
+ */
+export const reportReserveMs = 15_000;
+
+export async function handler(event: SNSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<PublishSummary> {
     const settings = readSettings();
-    const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000 };
+    // Lambda ends the invocation at its timeout with no chance to log or flush metrics ("getRemainingTimeInMillis():
+    // the number of milliseconds left before the execution times out", https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html).
+    // Targets x VERSION_WAIT_SECONDS can exceed it (e.g. 150 org-shared targets / 10 at a time x 60 s > 300 s), so every
+    // wait ends by this deadline and targets not started by then fail as "not attempted" and are named in the error.
+    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - reportReserveMs : Infinity;
+    const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000, deadline };
     const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, skipped: 0, skippedImages: 0 };
     const failures: string[] = [];
     const records = Array.isArray(event?.Records) ? event.Records : [];
@@ -99,9 +117,13 @@ export async function handler(event: SNSEvent): Promise<PublishSummary> {
             }
             const { targets, skipReason } = resolved;
             const clients = new InvocationClients(message.ownerAccountId, message.partition, settings.targetRoleName);
-            const results = await settleAll(targets, settings.maxConcurrency, (target) =>
-                writeTarget(target, message, settings.parameterPrefix, clients, wait),
-            );
+            const results = await settleAll(targets, settings.maxConcurrency, (target) => {
+                if (Date.now() >= deadline)
+                    return Promise.reject(
+                        new TargetError("not attempted: the invocation ran out of time before this target (Lambda timeout); a retry writes it"),
+                    );
+                return writeTarget(target, message, settings.parameterPrefix, clients, wait);
+            });
             clients.destroy();
             results.forEach((result, i) => {
                 const target = targets[i];

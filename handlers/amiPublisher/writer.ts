@@ -45,6 +45,8 @@ export interface VersionWait {
     firstDelayMs: number;
     maxDelayMs: number;
     timeoutMs: number;
+    /** Epoch milliseconds by which every wait ends whatever timeoutMs says: the invocation's own time limit. */
+    deadline?: number;
 }
 
 export const defaultVersionWait: VersionWait = { firstDelayMs: 250, maxDelayMs: 5000, timeoutMs: 60_000 };
@@ -263,14 +265,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 async function waitUntilVisible(ssm: SSMClient, name: string, version: number, target: Target, wait: VersionWait): Promise<void> {
     const started = Date.now();
+    const until = Math.min(started + wait.timeoutMs, wait.deadline ?? Infinity);
     for (let delay = wait.firstDelayMs; ; delay = Math.min(delay * 2, wait.maxDelayMs)) {
         const seen = await readParameter(ssm, `${name}:${version}`);
         if (seen?.value === target.amiId) return;
         if (seen !== undefined)
             throw new TargetError(`version ${version} of ${name} holds ${String(seen.value)}, not ${target.amiId}; nothing labelled`);
-        if (Date.now() - started + delay > wait.timeoutMs) {
+        if (Date.now() + delay > until) {
+            const cut = until < started + wait.timeoutMs ? " (cut short by the Lambda timeout)" : "";
             throw new TargetError(
-                `version ${version} of ${name} (${target.amiId}) is not visible after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `version ${version} of ${name} (${target.amiId}) is not visible after ${Math.round((Date.now() - started) / 1000)} s${cut}: ` +
                     `Parameter Store validates aws:ec2:image values asynchronously and has not accepted it (is the AMI available to ` +
                     `account ${target.accountId} in ${target.region}?); nothing labelled, a retry finishes the write`,
             );

@@ -17,7 +17,7 @@ import {
     MoveAccountCommand,
     OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { handler as rawHandler } from "../../handlers/amiPublisher";
+import { handler as rawHandler, reportReserveMs } from "../../handlers/amiPublisher";
 import { credentialsFor, ssmIn } from "../helpers/aws";
 import { imageMessage, ownerAccount, snsEvent } from "../helpers/imageEvents";
 import { captureLogs } from "../helpers/logs";
@@ -280,6 +280,27 @@ describe("AMI publisher handler against moto (multi-account)", () => {
                 [],
             );
         });
+    });
+
+    it("stops waiting before the Lambda timeout and reports every target, the unstarted ones as not attempted", async () => {
+        // Lambda ends an invocation at its timeout with no chance to log or flush metrics; getRemainingTimeInMillis() is
+        // "the number of milliseconds left before the execution times out" (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html).
+        // Here 3 targets, one at a time, each waiting up to 10 s for a version that never appears, but only 2 s left.
+        process.env.VERSION_WAIT_SECONDS = "10";
+        process.env.MAX_CONCURRENCY = "1";
+        proxy.hiddenPolls = Infinity;
+        const context = { getRemainingTimeInMillis: () => reportReserveMs + 2000 };
+        const started = Date.now();
+        const { error, lines } = await captureLogs(() => rawHandler(snsEvent(oneRegionImage({ userIds: [memberA, memberB] })), context));
+        const elapsedMs = Date.now() - started;
+        assert.ok(elapsedMs < 8000, `the handler ran ${elapsedMs} ms, past the invocation's time limit`);
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /^AMI publish failed for 3 target\(s\): /);
+        assert.match(error.message, /is not visible after \d+ s \(cut short by the Lambda timeout\)/);
+        assert.equal(error.message.match(/not attempted: the invocation ran out of time/g)?.length, 2);
+        // The metrics were flushed (EMF line) with every target counted as failed.
+        const emf = lines.find((line) => line._aws !== undefined);
+        assert.equal(emf?.TargetsFailed, 3);
     });
 
     it("finishes a half-done write on redelivery: labels the version already written, adds none", async () => {

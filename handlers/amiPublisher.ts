@@ -13,14 +13,7 @@ import { parseImageMessage, type ImageMessage } from "./amiPublisher/message";
 import { OrganizationTree } from "./amiPublisher/organizations";
 import { readSettings, type PublisherSettings } from "./amiPublisher/settings";
 import { managementAccountOf, receivingTargets, type Target } from "./amiPublisher/targets";
-import {
-    assumeRole,
-    defaultVersionWait,
-    InvocationClients,
-    RoleUnavailableError,
-    TargetError,
-    writeTarget,
-} from "./amiPublisher/writer";
+import { assumeRole, defaultVersionWait, InvocationClients, RoleUnavailableError, TargetError, writeTarget } from "./amiPublisher/writer";
 import { STSClient } from "@aws-sdk/client-sts";
 
 const logger = new Logger({ serviceName: "ami-publisher" });
@@ -31,6 +24,8 @@ export interface PublishSummary {
     written: number;
     labelled: number;
     unchanged: number;
+    /** Targets whose parameter already holds a newer image (a late retry or replay of an older one): not written. */
+    superseded: number;
     /** Targets without role B that received the image only through organization or OU sharing. */
     skipped: number;
     skippedImages: number;
@@ -94,7 +89,7 @@ export async function handler(event: SNSEvent, context?: Pick<Context, "getRemai
     // wait ends by this deadline and targets not started by then fail as "not attempted" and are named in the error.
     const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - reportReserveMs : Infinity;
     const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000, deadline };
-    const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, skipped: 0, skippedImages: 0 };
+    const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, superseded: 0, skipped: 0, skippedImages: 0 };
     const failures: string[] = [];
     const records = Array.isArray(event?.Records) ? event.Records : [];
     if (records.length === 0) throw new Error("event has no SNS Records");
@@ -120,7 +115,9 @@ export async function handler(event: SNSEvent, context?: Pick<Context, "getRemai
             const results = await settleAll(targets, settings.maxConcurrency, (target) => {
                 if (Date.now() >= deadline)
                     return Promise.reject(
-                        new TargetError("not attempted: the invocation ran out of time before this target (Lambda timeout); a retry writes it"),
+                        new TargetError(
+                            "not attempted: the invocation ran out of time before this target (Lambda timeout); a retry writes it",
+                        ),
                     );
                 return writeTarget(target, message, settings.parameterPrefix, clients, wait);
             });
@@ -135,9 +132,12 @@ export async function handler(event: SNSEvent, context?: Pick<Context, "getRemai
                     parameter: `${settings.parameterPrefix}/${message.recipeName}`,
                 };
                 if (result.status === "fulfilled") {
-                    const { outcome, version, unlabelled } = result.value;
+                    const { outcome, version, unlabelled, supersededBy } = result.value;
                     summary[outcome]++;
-                    logger.info(`target ${outcome}`, { ...fields, outcome, version, ...(unlabelled ? { unlabelled } : {}) });
+                    const extra = { ...(unlabelled ? { unlabelled } : {}), ...(supersededBy ? { supersededBy } : {}) };
+                    if (outcome === "superseded")
+                        logger.warn("target superseded: holds a newer image; not rolled back", { ...fields, outcome, version, ...extra });
+                    else logger.info(`target ${outcome}`, { ...fields, outcome, version, ...extra });
                     return;
                 }
                 const reason = result.reason instanceof RoleUnavailableError ? skipReason(target) : undefined;
@@ -154,6 +154,7 @@ export async function handler(event: SNSEvent, context?: Pick<Context, "getRemai
         for (const [name, count] of [
             ["TargetsWritten", summary.written + summary.labelled],
             ["TargetsUnchanged", summary.unchanged],
+            ["TargetsSuperseded", summary.superseded],
             ["TargetsSkipped", summary.skipped],
             ["TargetsFailed", failures.length],
         ] as const)

@@ -14,7 +14,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describeError, errorName } from "../shared/errors";
-import { isPublisherLabel, parameterLabel, type ImageMessage } from "./message";
+import { comparePublisherLabels, isPublisherLabel, parameterLabel, type ImageMessage } from "./message";
 import type { Target } from "./targets";
 
 /** Retries with the SDK's own exponential backoff and jitter; throttling is retried by default. */
@@ -23,15 +23,18 @@ const retry = { maxAttempts: 8, retryMode: "standard" } as const;
 /**
  * written: a new version was created, became visible and was labelled. labelled: the parameter
  * already held the AMI ID (an earlier invocation's put) and only its label was missing. unchanged:
- * value and label were both in place.
+ * value and label were both in place. superseded: the latest version already carries the label of a
+ * newer image (this is a late retry or a dead-letter replay of an older image), so nothing is written.
  */
-export type Outcome = "written" | "labelled" | "unchanged";
+export type Outcome = "written" | "labelled" | "unchanged" | "superseded";
 
 export interface TargetResult {
     outcome: Outcome;
     version: number;
     /** The publisher's own labels removed from the oldest version to get under the 100-version limit. */
     unlabelled?: { version: number; labels: string[] };
+    /** For superseded: the newer image's label on the latest version. */
+    supersededBy?: string;
 }
 
 /** A target's failure, already phrased for the summary; its name stays "Error" so reports show only the message. */
@@ -136,11 +139,17 @@ export async function writeTarget(
     const ssm = await clients.ssm(target.accountId, target.region);
     try {
         const current = await readParameter(ssm, name);
-        if (current?.value === target.amiId) {
+        if (current !== undefined) {
             const labels = (await versionHistory(ssm, name)).find((entry) => entry.version === current.version)?.labels ?? [];
-            if (labels.includes(label)) return { outcome: "unchanged", version: current.version };
-            await labelVersion(ssm, name, current.version, label);
-            return { outcome: "labelled", version: current.version };
+            if (current.value === target.amiId) {
+                if (labels.includes(label)) return { outcome: "unchanged", version: current.version };
+                await labelVersion(ssm, name, current.version, label);
+                return { outcome: "labelled", version: current.version };
+            }
+            // Lambda retries a failed event for up to 6 hours and the dead-letter queue is replayed by hand, so an
+            // older image can arrive after a newer one was published: overwriting would roll "latest" back.
+            const newer = labels.find((other) => isPublisherLabel(other) && comparePublisherLabels(other, label) > 0);
+            if (newer !== undefined) return { outcome: "superseded", version: current.version, supersededBy: newer };
         }
         const { version, unlabelled } = await putParameter(ssm, name, target, message, current !== undefined);
         await waitUntilVisible(ssm, name, version, target, wait);

@@ -6,14 +6,14 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { SNSEvent } from "aws-lambda";
+import type { Context, SNSEvent } from "aws-lambda";
 import { describeError } from "./shared/errors";
 import { settleAll } from "./shared/pool";
 import { parseImageMessage, type ImageMessage } from "./amiPublisher/message";
 import { OrganizationTree } from "./amiPublisher/organizations";
 import { readSettings, type PublisherSettings } from "./amiPublisher/settings";
 import { managementAccountOf, receivingTargets, type Target } from "./amiPublisher/targets";
-import { assumeRole, defaultVersionWait, InvocationClients, RoleUnavailableError, writeTarget } from "./amiPublisher/writer";
+import { assumeRole, defaultVersionWait, InvocationClients, RoleUnavailableError, TargetError, writeTarget } from "./amiPublisher/writer";
 import { STSClient } from "@aws-sdk/client-sts";
 
 const logger = new Logger({ serviceName: "ami-publisher" });
@@ -24,6 +24,8 @@ export interface PublishSummary {
     written: number;
     labelled: number;
     unchanged: number;
+    /** Targets whose parameter already holds a newer image (a late retry or replay of an older one): not written. */
+    superseded: number;
     /** Targets without role B that received the image only through organization or OU sharing. */
     skipped: number;
     skippedImages: number;
@@ -73,10 +75,21 @@ async function resolveTargets(message: ImageMessage, settings: PublisherSettings
     };
 }
 
-export async function handler(event: SNSEvent): Promise<PublishSummary> {
+/**
+ * Time kept back from the Lambda timeout to report: the summary, the failure list and the metrics are
+ * written only if the handler returns before Lambda ends the invocation.
+ */
+export const reportReserveMs = 15_000;
+
+export async function handler(event: SNSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<PublishSummary> {
     const settings = readSettings();
-    const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000 };
-    const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, skipped: 0, skippedImages: 0 };
+    // Lambda ends the invocation at its timeout with no chance to log or flush metrics ("getRemainingTimeInMillis():
+    // the number of milliseconds left before the execution times out", https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html).
+    // Targets x VERSION_WAIT_SECONDS can exceed it (e.g. 150 org-shared targets / 10 at a time x 60 s > 300 s), so every
+    // wait ends by this deadline and targets not started by then fail as "not attempted" and are named in the error.
+    const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - reportReserveMs : Infinity;
+    const wait = { ...defaultVersionWait, timeoutMs: settings.versionWaitSeconds * 1000, deadline };
+    const summary: PublishSummary = { written: 0, labelled: 0, unchanged: 0, superseded: 0, skipped: 0, skippedImages: 0 };
     const failures: string[] = [];
     const records = Array.isArray(event?.Records) ? event.Records : [];
     if (records.length === 0) throw new Error("event has no SNS Records");
@@ -99,9 +112,15 @@ export async function handler(event: SNSEvent): Promise<PublishSummary> {
             }
             const { targets, skipReason } = resolved;
             const clients = new InvocationClients(message.ownerAccountId, message.partition, settings.targetRoleName);
-            const results = await settleAll(targets, settings.maxConcurrency, (target) =>
-                writeTarget(target, message, settings.parameterPrefix, clients, wait),
-            );
+            const results = await settleAll(targets, settings.maxConcurrency, (target) => {
+                if (Date.now() >= deadline)
+                    return Promise.reject(
+                        new TargetError(
+                            "not attempted: the invocation ran out of time before this target (Lambda timeout); a retry writes it",
+                        ),
+                    );
+                return writeTarget(target, message, settings.parameterPrefix, clients, wait);
+            });
             clients.destroy();
             results.forEach((result, i) => {
                 const target = targets[i];
@@ -113,9 +132,12 @@ export async function handler(event: SNSEvent): Promise<PublishSummary> {
                     parameter: `${settings.parameterPrefix}/${message.recipeName}`,
                 };
                 if (result.status === "fulfilled") {
-                    const { outcome, version, unlabelled } = result.value;
+                    const { outcome, version, unlabelled, supersededBy } = result.value;
                     summary[outcome]++;
-                    logger.info(`target ${outcome}`, { ...fields, outcome, version, ...(unlabelled ? { unlabelled } : {}) });
+                    const extra = { ...(unlabelled ? { unlabelled } : {}), ...(supersededBy ? { supersededBy } : {}) };
+                    if (outcome === "superseded")
+                        logger.warn("target superseded: holds a newer image; not rolled back", { ...fields, outcome, version, ...extra });
+                    else logger.info(`target ${outcome}`, { ...fields, outcome, version, ...extra });
                     return;
                 }
                 const reason = result.reason instanceof RoleUnavailableError ? skipReason(target) : undefined;
@@ -132,6 +154,7 @@ export async function handler(event: SNSEvent): Promise<PublishSummary> {
         for (const [name, count] of [
             ["TargetsWritten", summary.written + summary.labelled],
             ["TargetsUnchanged", summary.unchanged],
+            ["TargetsSuperseded", summary.superseded],
             ["TargetsSkipped", summary.skipped],
             ["TargetsFailed", failures.length],
         ] as const)

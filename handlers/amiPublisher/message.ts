@@ -98,3 +98,11 @@ export function parameterLabel(imageVersion: string): string {
 export function isPublisherLabel(label: string): boolean {
     return /^v\d+\.\d+\.\d+-\d+$/.test(label);
 }
+
+/** Orders two publisher labels by image version (`v<major>.<minor>.<patch>-<build>`), numerically. */
+export function comparePublisherLabels(a: string, b: string): number {
+    const parts = (label: string): number[] => label.slice(1).split(/[.-]/).map(Number);
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+}

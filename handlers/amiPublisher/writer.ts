@@ -14,7 +14,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describeError, errorName } from "../shared/errors";
-import { isPublisherLabel, parameterLabel, type ImageMessage } from "./message";
+import { comparePublisherLabels, isPublisherLabel, parameterLabel, type ImageMessage } from "./message";
 import type { Target } from "./targets";
 
 /** Retries with the SDK's own exponential backoff and jitter; throttling is retried by default. */
@@ -23,15 +23,18 @@ const retry = { maxAttempts: 8, retryMode: "standard" } as const;
 /**
  * written: a new version was created, became visible and was labelled. labelled: the parameter
  * already held the AMI ID (an earlier invocation's put) and only its label was missing. unchanged:
- * value and label were both in place.
+ * value and label were both in place. superseded: the latest version already carries the label of a
+ * newer image (this is a late retry or a dead-letter replay of an older image), so nothing is written.
  */
-export type Outcome = "written" | "labelled" | "unchanged";
+export type Outcome = "written" | "labelled" | "unchanged" | "superseded";
 
 export interface TargetResult {
     outcome: Outcome;
     version: number;
     /** The publisher's own labels removed from the oldest version to get under the 100-version limit. */
     unlabelled?: { version: number; labels: string[] };
+    /** For superseded: the newer image's label on the latest version. */
+    supersededBy?: string;
 }
 
 /** A target's failure, already phrased for the summary; its name stays "Error" so reports show only the message. */
@@ -45,6 +48,8 @@ export interface VersionWait {
     firstDelayMs: number;
     maxDelayMs: number;
     timeoutMs: number;
+    /** Epoch milliseconds by which every wait ends whatever timeoutMs says: the invocation's own time limit. */
+    deadline?: number;
 }
 
 export const defaultVersionWait: VersionWait = { firstDelayMs: 250, maxDelayMs: 5000, timeoutMs: 60_000 };
@@ -134,11 +139,17 @@ export async function writeTarget(
     const ssm = await clients.ssm(target.accountId, target.region);
     try {
         const current = await readParameter(ssm, name);
-        if (current?.value === target.amiId) {
+        if (current !== undefined) {
             const labels = (await versionHistory(ssm, name)).find((entry) => entry.version === current.version)?.labels ?? [];
-            if (labels.includes(label)) return { outcome: "unchanged", version: current.version };
-            await labelVersion(ssm, name, current.version, label);
-            return { outcome: "labelled", version: current.version };
+            if (current.value === target.amiId) {
+                if (labels.includes(label)) return { outcome: "unchanged", version: current.version };
+                await labelVersion(ssm, name, current.version, label);
+                return { outcome: "labelled", version: current.version };
+            }
+            // Lambda retries a failed event for up to 6 hours and the dead-letter queue is replayed by hand, so an
+            // older image can arrive after a newer one was published: overwriting would roll "latest" back.
+            const newer = labels.find((other) => isPublisherLabel(other) && comparePublisherLabels(other, label) > 0);
+            if (newer !== undefined) return { outcome: "superseded", version: current.version, supersededBy: newer };
         }
         const { version, unlabelled } = await putParameter(ssm, name, target, message, current !== undefined);
         await waitUntilVisible(ssm, name, version, target, wait);
@@ -263,14 +274,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 async function waitUntilVisible(ssm: SSMClient, name: string, version: number, target: Target, wait: VersionWait): Promise<void> {
     const started = Date.now();
+    const until = Math.min(started + wait.timeoutMs, wait.deadline ?? Infinity);
     for (let delay = wait.firstDelayMs; ; delay = Math.min(delay * 2, wait.maxDelayMs)) {
         const seen = await readParameter(ssm, `${name}:${version}`);
         if (seen?.value === target.amiId) return;
         if (seen !== undefined)
             throw new TargetError(`version ${version} of ${name} holds ${String(seen.value)}, not ${target.amiId}; nothing labelled`);
-        if (Date.now() - started + delay > wait.timeoutMs) {
+        if (Date.now() + delay > until) {
+            const cut = until < started + wait.timeoutMs ? " (cut short by the Lambda timeout)" : "";
             throw new TargetError(
-                `version ${version} of ${name} (${target.amiId}) is not visible after ${Math.round((Date.now() - started) / 1000)} s: ` +
+                `version ${version} of ${name} (${target.amiId}) is not visible after ${Math.round((Date.now() - started) / 1000)} s${cut}: ` +
                     `Parameter Store validates aws:ec2:image values asynchronously and has not accepted it (is the AMI available to ` +
                     `account ${target.accountId} in ${target.region}?); nothing labelled, a retry finishes the write`,
             );

@@ -17,7 +17,7 @@ import {
     MoveAccountCommand,
     OrganizationsClient,
 } from "@aws-sdk/client-organizations";
-import { handler as rawHandler } from "../../handlers/amiPublisher";
+import { handler as rawHandler, reportReserveMs } from "../../handlers/amiPublisher";
 import { credentialsFor, ssmIn } from "../helpers/aws";
 import { imageMessage, ownerAccount, snsEvent } from "../helpers/imageEvents";
 import { captureLogs } from "../helpers/logs";
@@ -65,6 +65,7 @@ const summaryOf = (counts: Partial<Awaited<ReturnType<typeof rawHandler>>>): Awa
     written: 0,
     labelled: 0,
     unchanged: 0,
+    superseded: 0,
     skipped: 0,
     skippedImages: 0,
     ...counts,
@@ -280,6 +281,57 @@ describe("AMI publisher handler against moto (multi-account)", () => {
                 [],
             );
         });
+    });
+
+    it("stops waiting before the Lambda timeout and reports every target, the unstarted ones as not attempted", async () => {
+        // Lambda ends an invocation at its timeout with no chance to log or flush metrics; getRemainingTimeInMillis() is
+        // "the number of milliseconds left before the execution times out" (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html).
+        // Here 3 targets, one at a time, each waiting up to 10 s for a version that never appears, but only 2 s left.
+        process.env.VERSION_WAIT_SECONDS = "10";
+        process.env.MAX_CONCURRENCY = "1";
+        proxy.hiddenPolls = Infinity;
+        const context = { getRemainingTimeInMillis: () => reportReserveMs + 2000 };
+        const started = Date.now();
+        const { error, lines } = await captureLogs(() => rawHandler(snsEvent(oneRegionImage({ userIds: [memberA, memberB] })), context));
+        const elapsedMs = Date.now() - started;
+        assert.ok(elapsedMs < 8000, `the handler ran ${elapsedMs} ms, past the invocation's time limit`);
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /^AMI publish failed for 3 target\(s\): /);
+        for (const account of [ownerAccount, memberA, memberB])
+            assert.match(
+                error.message,
+                new RegExp(
+                    `${account}/us-east-1: (version 1 .* is not visible after \\d+ s \\(cut short by the Lambda timeout\\)|not attempted)`,
+                ),
+            );
+        // The metrics were flushed (EMF line) with every target counted as failed.
+        const emf = lines.find((line) => line._aws !== undefined);
+        assert.equal(emf?.TargetsFailed, 3);
+
+        // With no time left at all, nothing is started and every target is named as not attempted.
+        const late = await captureLogs(() =>
+            rawHandler(snsEvent(oneRegionImage({ userIds: [memberA, memberB] })), { getRemainingTimeInMillis: () => reportReserveMs }),
+        );
+        assert.ok(late.error instanceof Error);
+        assert.equal(late.error.message.match(/not attempted: the invocation ran out of time/g)?.length, 3, late.error.message);
+    });
+
+    it("does not roll the parameter back when an older image arrives late (Lambda retry, dead-letter replay)", async () => {
+        // Lambda retries a failed asynchronous event for up to maximumEventAgeInSeconds (6 h here) and the dead-letter
+        // queue is replayed by hand ("Configuring error handling for asynchronous invocation",
+        // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html): image 1.0.0/3 can come after 1.0.0/10.
+        const newer = imageMessage({
+            version: "1.0.0/10",
+            amis: [{ region: "us-east-1", image: "ami-0eeeeeeeeeeeeeee5" }],
+            distributions: [{ region: "us-east-1", amiDistributionConfiguration: { launchPermission: { userIds: [memberA] } } }],
+        });
+        assert.deepEqual(await handler(snsEvent(newer)), summaryOf({ written: 2 }));
+        assert.deepEqual(await handler(snsEvent(oneRegionImage({ userIds: [memberA] }))), summaryOf({ superseded: 2 }));
+        assert.equal((await valueIn(memberA, "us-east-1"))?.value, "ami-0eeeeeeeeeeeeeee5");
+        assert.equal((await valueIn(memberA, "us-east-1"))?.version, 1);
+        const line = logLines.find((entry) => entry.account === memberA);
+        assert.equal(line?.outcome, "superseded");
+        assert.equal(line?.supersededBy, "v1.0.0-10");
     });
 
     it("finishes a half-done write on redelivery: labels the version already written, adds none", async () => {

@@ -225,6 +225,24 @@ export function notificationKeyPolicy(partition: string, accountId: string, regi
     );
 }
 
+/**
+ * The KMS actions Image Builder needs of the copy role for an encrypted AMI: exactly the inline policy of Image Builder
+ * User Guide, "Set up cross-account AMI distribution" (IAM policies, step 4: "so that they can use your KMS keys").
+ * Image Builder acts on the target's behalf with whatever KMS calls the copy takes; the page prescribes this set, which is
+ * wider than the EBS launch set (Encrypt, GenerateDataKey, ListGrants, RevokeGrant, CreateGrant not only for AWS
+ * resources), so the copy role and the key policy both grant it, on the AMI keys only and to that one role.
+ */
+export const distributionRoleKeyActions = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+    "kms:CreateGrant",
+    "kms:ListGrants",
+    "kms:RevokeGrant",
+];
+
 /** Everyone the AMI is shared with or copied to, as the AMI key scopes them. */
 export interface AmiReceivers {
     /** Launch-permission accounts and copy targets. */
@@ -232,6 +250,8 @@ export interface AmiReceivers {
     organizationIds: string[];
     /** OUs as `o-xxx/ou-xxx` pairs: any account below them. */
     organizationalUnits: { organizationId: string; ouId: string }[];
+    /** Accounts Image Builder copies the AMI into, through their EC2ImageBuilderDistributionCrossAccountRole. */
+    copyTargetAccountIds?: string[];
 }
 
 /**
@@ -345,6 +365,20 @@ export function amiKeyPolicy(partition: string, accountId: string, receivers: Am
             },
         );
     }
+    const copyTargets = [...new Set(receivers.copyTargetAccountIds ?? [])].sort();
+    if (copyTargets.length > 0)
+        statements.push({
+            // Only the copy role of each target: it is assumable by nothing but Image Builder in the main account.
+            Sid: "CopyTargetsDistributionRoleCopiesWithKey",
+            Effect: "Allow",
+            Principal: "*",
+            Action: distributionRoleKeyActions,
+            Resource: "*",
+            Condition: {
+                StringEquals: { "aws:PrincipalAccount": copyTargets },
+                ArnLike: { "aws:PrincipalArn": `arn:${partition}:iam::*:role/${distributionRoleName}` },
+            },
+        });
     return policy(...statements);
 }
 
@@ -378,15 +412,9 @@ export function distributionRolePermissions(
     parameterName?: string,
 ): PolicyDocument {
     const keys = [...new Set(keyArns)].sort();
+    // The documented actions, on the AMI keys only (the page's example says Resource "*").
     const statements: PolicyStatement[] = [
-        { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: useImageKeyActions, Resource: keys },
-        {
-            Sid: "AttachCopiedSnapshots",
-            Effect: "Allow",
-            Action: "kms:CreateGrant",
-            Resource: keys,
-            Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
-        },
+        { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: distributionRoleKeyActions, Resource: keys },
     ];
     if (parameterName)
         statements.push({

@@ -48,6 +48,7 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
                       accountIds: [...new Set([...userIds, ...distribution.targetAccountIds])],
                       organizationIds: sharedOrganizationIds,
                       organizationalUnits: sharedOrganizationalUnits,
+                      copyTargetAccountIds: distribution.targetAccountIds,
                   },
                   existingKeyArn: settings.encryption.kmsKeyArn,
               },

@@ -226,6 +226,74 @@ describe("golden AMI key policy in the plan (iam-simulate)", () => {
             );
         });
 
+        it("gives the copy role in a target the KMS actions Image Builder documents for it, on the AMI keys, and nobody else there", async () => {
+            // Image Builder User Guide, "Set up cross-account AMI distribution", IAM policies step 4: for an encrypted AMI
+            // the destination's EC2ImageBuilderDistributionCrossAccountRole needs kms:Encrypt, Decrypt, ReEncrypt*,
+            // GenerateDataKey*, DescribeKey, CreateGrant, ListGrants and RevokeGrant; the source key's policy must allow
+            // the destination account to use it ("Encryption keys", source account requirements).
+            const target = (config.goldenAmi.distribution.targetAccountIds as string[])[0];
+            const main = config.mainAccountId;
+            const roleArn = `arn:aws:iam::${target}:role/EC2ImageBuilderDistributionCrossAccountRole`;
+            const inline = ofType(run, "aws:iam/rolePolicy:RolePolicy").find(
+                (p) => p.inputs.role === "EC2ImageBuilderDistributionCrossAccountRole" && p.account === target,
+            );
+            assert.ok(inline, `no inline policy on the copy role in ${target}`);
+            const permissions = policyOf(inline) as unknown as PolicyDocument;
+            const documented = [
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+                "kms:GenerateDataKey",
+                "kms:GenerateDataKeyWithoutPlaintext",
+                "kms:DescribeKey",
+                "kms:CreateGrant",
+                "kms:ListGrants",
+                "kms:RevokeGrant",
+            ];
+            for (const key of keyPolicies(run, config)) {
+                for (const action of documented) {
+                    const decision = await decide({
+                        principal: roleArn,
+                        action,
+                        resource: key.arn,
+                        resourceAccount: main,
+                        identityPolicies: [permissions],
+                        resourcePolicy: key.policy,
+                        // A grant the role makes itself, not through an AWS service: the page's CreateGrant has no condition.
+                        context: {
+                            "aws:PrincipalOrgID": config.organizationId,
+                            ...(action === "kms:CreateGrant" ? { "kms:GrantIsForAWSResource": "false" } : {}),
+                        },
+                    });
+                    assert.equal(decision, "Allowed", `${action} on the ${key.region} key`);
+                }
+                // Another role of the target account only gets the launch set, not the copy role's grant management.
+                const other = await decide({
+                    principal: `arn:aws:iam::${target}:role/platform-admin`,
+                    action: "kms:RevokeGrant",
+                    resource: key.arn,
+                    resourceAccount: main,
+                    identityPolicies: [allowEverything],
+                    resourcePolicy: key.policy,
+                    context: { "aws:PrincipalOrgID": config.organizationId },
+                });
+                assert.equal(other, "ImplicitlyDenied", key.region);
+                // The copy role of an account that is shared with but not copied to gets nothing beyond the launch set.
+                const sharedOnly = (config.goldenAmi.distribution.accountIds as string[])[0];
+                const notATarget = await decide({
+                    principal: `arn:aws:iam::${sharedOnly}:role/EC2ImageBuilderDistributionCrossAccountRole`,
+                    action: "kms:ListGrants",
+                    resource: key.arn,
+                    resourceAccount: main,
+                    identityPolicies: [allowEverything],
+                    resourcePolicy: key.policy,
+                    context: { "aws:PrincipalOrgID": config.organizationId },
+                });
+                assert.equal(notATarget, "ImplicitlyDenied", key.region);
+            }
+        });
+
         it("lets Image Builder's service-linked role in the main account use it through EC2 only", async () => {
             const [key] = keyPolicies(run, config);
             const imageBuilder = `arn:aws:iam::${config.mainAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`;

@@ -189,7 +189,10 @@ describe("delivery: the bootstrap stack (management account)", function () {
         const narrowed = await runProgram("main", values);
         const identity = inline(narrowed, "multi-account-ops-deployer");
         const write = trustOf(roleNamed(bootstrap, "multi-account-ops-management"));
-        assert.equal(await assume(deployer, `arn:aws:iam::${management}:role/multi-account-ops-management`, write, org, identity), "Allowed");
+        assert.equal(
+            await assume(deployer, `arn:aws:iam::${management}:role/multi-account-ops-management`, write, org, identity),
+            "Allowed",
+        );
         const memberRole = `arn:aws:iam::${String(members[0].accountId)}:role/platform-access`;
         const memberTrust = trustOf(roleNamed(bootstrap, "multi-account-ops-management")); // the same trust shape as the StackSet's roles
         assert.equal(await assume(deployer, memberRole, memberTrust, org, identity), "Allowed");

@@ -15,7 +15,7 @@ function planned(resource: PolicyResource): PlannedResource {
 
 /**
  * The pack's policies, all mandatory: single-resource rules as resource policies (re-checked on resolved
- * inputs right before each resource is created), cross-resource rules as stack policies.
+ * inputs right before each resource is created, wherever the pack runs on `up`), cross-resource rules as stack policies.
  */
 export const policies: Policy[] = rules.map((rule): ResourceValidationPolicy | StackValidationPolicy =>
     rule.kind === "resource"

@@ -118,7 +118,8 @@ export const rules: Rule[] = [
         validate: (role) => {
             const document = read(() => role.props.assumeRolePolicy);
             // A whole document computed from new resources is unknown in a preview; this resource rule runs
-            // again on the resolved document before the role is created, where a violation stops the update.
+            // again on the resolved document before the role is created only where the pack runs on `up` too
+            // (a Pulumi Cloud policy group; a Deployments `up` runs no local pack: docs/delivery.md, "Policy pack").
             if (document === unknown) return [];
             return statements(document)
                 .filter((s) => s.Effect === "Allow" && !s.Condition && principals(s.Principal).some((p) => p === "*" || bareRoot.test(p)))

@@ -10,6 +10,11 @@ export interface DeploymentsStackOutputs {
 /** GitHub Actions' token issuer (https://docs.github.com/en/actions/reference/security/oidc). */
 const githubIssuerUrl = "https://token.actions.githubusercontent.com";
 
+/** The audience of a GitHub token exchanged for a Pulumi token (https://www.pulumi.com/docs/reference/cloud-rest-api/oauth-token-exchange). */
+export function pulumiTokenAudience(organization: string): string {
+    return `urn:pulumi:org:${organization}`;
+}
+
 /**
  * Pulumi Deployments as code, in its own stack (a stack does not manage its own settings): each listed
  * stack deploys on a push to the branch, with `npm ci` first and OIDC to the deployer role in that
@@ -55,7 +60,14 @@ export function runDeploymentsStack(config: DeploymentsStackConfig): Deployments
             userLogin: token.tokenType === "personal" ? token.userLogin : undefined,
             // Organization tokens: "standard", never "admin".
             authorizedPermissions: token.tokenType === "organization" ? ["standard"] : undefined,
-            rules: { sub: `repo:${config.repository}:environment:${previewEnvironment(stack.name)}` },
+            // Both claims, as the issuer guide's policy does: aud = urn:pulumi:org:<org> (what pulumi/auth-actions
+            // asks GitHub for), so a GitHub token minted for another audience (AWS's sts.amazonaws.com, another
+            // Pulumi organization) from the same environment is never exchanged here.
+            // https://www.pulumi.com/docs/administration/guides/oidc-issuers/github/ ("Aud: urn:pulumi:org:<org-name>")
+            rules: {
+                aud: pulumiTokenAudience(config.pulumiOrganization),
+                sub: `repo:${config.repository}:environment:${previewEnvironment(stack.name)}`,
+            },
         })),
     });
     return { configuredStacks };

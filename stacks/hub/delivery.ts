@@ -4,6 +4,7 @@ import { roleArn } from "../../components/arns";
 import { githubEnvironmentSubject, memberRolesTemplate, previewEnvironment } from "../../components/delivery/policies";
 import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
+import { bucketAccountRoleName, managementRoleName } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** Delivery's main-account side: OIDC, the deployer and read-only roles, and the member roles' StackSet. */
@@ -12,16 +13,30 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
     const settings = config.delivery;
     if (!settings.enabled || !settings.pulumiOrganization) return undefined;
     const memberArns = (roleName: string): string[] => config.members.map((member) => roleArn(ctx.partition, member.accountId, roleName));
+    // Cross-account, the trust policy is not enough: the deployer's own identity policy must allow
+    // sts:AssumeRole on every role its providers assume (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html),
+    // so a deployer narrowed below AdministratorAccess still reaches them: each member's access role (and the
+    // deploy role useDeployRoles switches to), the management account's role, the bucket account's role.
+    // Taken with no preview switch, so the deployer's policy is the same in every run.
+    const writeRun: NodeJS.ProcessEnv = {};
+    const deployerAssumable = [
+        ...config.members.map((member) => roleArn(ctx.partition, member.accountId, member.hubRoleName)),
+        ...memberArns(settings.memberDeployRoleName),
+    ];
+    if (config.management && config.management.accountId !== config.mainAccountId)
+        deployerAssumable.push(roleArn(ctx.partition, config.management.accountId, managementRoleName(config, writeRun)));
     // In a preview-only run the read-only role is the main account's credentials, and every provider
     // assumes a read-only twin from there: members, the management account, the bucket account.
     const otherReadOnlyRoles: string[] = [];
     if (config.management && config.management.accountId !== config.mainAccountId)
         otherReadOnlyRoles.push(roleArn(ctx.partition, config.management.accountId, config.management.readOnlyRoleName));
     const bucketAccount = config.inventory.enabled ? config.inventory.bucketAccount : undefined;
-    if (bucketAccount && bucketAccount.accountId !== config.mainAccountId)
+    if (bucketAccount && bucketAccount.accountId !== config.mainAccountId) {
         otherReadOnlyRoles.push(
             roleArn(ctx.partition, bucketAccount.accountId, bucketAccount.readOnlyRoleName ?? settings.memberReadOnlyRoleName),
         );
+        deployerAssumable.push(roleArn(ctx.partition, bucketAccount.accountId, bucketAccountRoleName(config, writeRun)));
+    }
     const repository = settings.github.actionsOidc ? settings.github.repository : undefined;
     const hub = new DeliveryHub(
         "delivery",
@@ -32,7 +47,7 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
             deployerRoleName: settings.deployerRoleName,
             readOnlyRoleName: settings.readOnlyRoleName,
             deployerManagedPolicyArns: settings.deployerManagedPolicyArns,
-            deployerAssumableRoleArns: memberArns(settings.memberDeployRoleName),
+            deployerAssumableRoleArns: deployerAssumable,
             readOnlyAssumableRoleArns: [...memberArns(settings.memberReadOnlyRoleName), ...otherReadOnlyRoles],
             existingOidcProviders: settings.existingOidcProviders,
             github: repository

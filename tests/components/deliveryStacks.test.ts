@@ -176,6 +176,33 @@ describe("delivery: the bootstrap stack (management account)", function () {
         );
     });
 
+    // Cross-account, the role's trust is not enough: the caller's own identity policy must allow sts:AssumeRole on it
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html). With a deployer narrowed
+    // below AdministratorAccess, only its inline policy grants that.
+    it("a deployer without AdministratorAccess may still assume the management role and each member's access role", async () => {
+        const values = exampleConfig("main");
+        const delivery = values.delivery as Record<string, unknown>;
+        delivery.deployerManagedPolicyArns = ["arn:aws:iam::aws:policy/PowerUserAccess"];
+        // A member whose access role is not the deploy role's name.
+        const members = values.members as Record<string, unknown>[];
+        members[0] = { ...members[0], hubRoleName: "platform-access" };
+        const narrowed = await runProgram("main", values);
+        const identity = inline(narrowed, "multi-account-ops-deployer");
+        const write = trustOf(roleNamed(bootstrap, "multi-account-ops-management"));
+        assert.equal(
+            await assume(deployer, `arn:aws:iam::${management}:role/multi-account-ops-management`, write, org, identity),
+            "Allowed",
+        );
+        const memberRole = `arn:aws:iam::${String(members[0].accountId)}:role/platform-access`;
+        const memberTrust = trustOf(roleNamed(bootstrap, "multi-account-ops-management")); // the same trust shape as the StackSet's roles
+        assert.equal(await assume(deployer, memberRole, memberTrust, org, identity), "Allowed");
+        assert.equal(
+            await assume(deployer, `arn:aws:iam::${management}:role/some-other-role`, write, org, identity),
+            "ImplicitlyDenied",
+            "only the named roles",
+        );
+    });
+
     it("a service-managed StackSet gives every account of the OUs the hub's access role and its read-only twin, trusting the same way", async () => {
         const stackSet = named(bootstrap, "aws:cloudformation/stackSet:StackSet", "bootstrap-hub-access-roles-stack-set");
         assert.equal(stackSet.account, management);
@@ -408,7 +435,9 @@ describe("delivery: each stack's own OIDC roles", function () {
         assert.equal(roleOf("member"), member);
     });
 
-    it("registers GitHub Actions as a Pulumi OIDC issuer: one team-token policy per stack's preview environment", () => {
+    // Each policy matches aud as well as sub, as the issuer guide's policy does
+    // (https://www.pulumi.com/docs/administration/guides/oidc-issuers/github/: "Aud: urn:pulumi:org:<org-name>").
+    it("registers GitHub Actions as a Pulumi OIDC issuer: one team-token policy per stack's preview environment, audience checked", () => {
         const issuer = named(deployments, "pulumiservice:index:OidcIssuer", "github-actions");
         assert.equal(issuer.inputs.url, "https://token.actions.githubusercontent.com");
         assert.equal(issuer.inputs.organization, "my-org");
@@ -417,13 +446,13 @@ describe("delivery: each stack's own OIDC roles", function () {
                 decision: "allow",
                 tokenType: "team",
                 teamName: "multi-account-ops-preview",
-                rules: { sub: "repo:my-org/multi-account-ops:environment:preview-main" },
+                rules: { aud: "urn:pulumi:org:my-org", sub: "repo:my-org/multi-account-ops:environment:preview-main" },
             },
             {
                 decision: "allow",
                 tokenType: "team",
                 teamName: "multi-account-ops-preview",
-                rules: { sub: "repo:my-org/multi-account-ops:environment:preview-member" },
+                rules: { aud: "urn:pulumi:org:my-org", sub: "repo:my-org/multi-account-ops:environment:preview-member" },
             },
         ]);
     });

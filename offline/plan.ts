@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { parseStackConfig } from "../stacks/config/load";
 import { runUnderMocks, type ProgramRun } from "./recorder";
 import { readStackFile, stackFilePath } from "./stackFiles";
 
@@ -27,6 +28,9 @@ function labels(values: Record<string, unknown>): Map<string, string> {
  */
 export async function planStack(stack: string, root = projectRoot, stackFile = stackFilePath(root, stack)): Promise<StackPlan> {
     const file = readStackFile(stackFile);
+    // Validate the values as YAML typed them: an unquoted account ID is a number here (and one starting with 0
+    // has lost its zeros), which Pulumi would pass on as a string. Throws every problem at once.
+    parseStackConfig(file.values, { stack });
     const accountLabels = labels(file.values);
     let mainOutputs: Record<string, unknown> | undefined;
     const mainStack = file.values.mainStack;

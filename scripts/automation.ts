@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { readStackFile, stackFilePath } from "../offline/stackFiles";
 import { parseStackConfig, StackConfigError } from "../stacks/config/load";
-import { memberFeatures } from "../stacks/config/resolve";
+import { accountsWithFeature } from "../stacks/config/resolve";
 import { parseRunbookArgs, RunbookError, runRunbook } from "./runbook";
 
 /** `npm run automation -- ...`: runs an Automation runbook across the organization from the main account. */
@@ -13,7 +13,7 @@ async function main(): Promise<number> {
     const config = parseStackConfig(readStackFile(stackFilePath(path.resolve(__dirname, ".."), stack)).values);
     if (config.stackRole !== "main") throw new RunbookError(`--stack ${stack} is a member stack; runbooks start from the main stack`);
     const request = parseRunbookArgs(argv, {
-        memberAccountIds: config.members.filter((member) => memberFeatures(config, member).automation).map((member) => member.accountId),
+        memberAccountIds: accountsWithFeature(config, "automation"),
         executionRoleName: config.automation.executionRoleName,
     });
     const ssm = new SSMClient({ region: config.homeRegion });

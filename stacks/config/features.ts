@@ -1,7 +1,9 @@
 import { z } from "zod";
 import {
     accountId,
+    cidr,
     email,
+    imageBuilderCron,
     iamRoleName,
     organizationalUnitId,
     parameterPath,
@@ -51,10 +53,7 @@ export const goldenAmiSettings = z.strictObject({
                 .default(["t3.small"]),
             rootVolumeGiB: z.number().int().min(8).max(1024).default(8),
             /** Image Builder takes cron expressions only. */
-            schedule: z
-                .string()
-                .regex(/^cron\(.+\)$/, "is not a cron(...) expression")
-                .default("cron(0 3 ? * mon *)"),
+            schedule: imageBuilderCron.default("cron(0 3 ? * mon *)"),
         })
         .prefault({}),
     /** Who receives the AMI, per region of the stack. */
@@ -155,7 +154,6 @@ export const inventorySettings = z.strictObject({
         .prefault({}),
 });
 
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR block");
 
 const existingNetwork = z.strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "is not a VPC ID"),

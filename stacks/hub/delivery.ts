@@ -3,6 +3,7 @@ import { DeliveryHub } from "../../components/delivery/hub";
 import { memberRolesTemplate } from "../../components/delivery/policies";
 import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
+import { accountsWithFeature, memberFeatures } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** Delivery's main-account side: OIDC, the deployer and read-only roles, and the member roles' StackSet. */
@@ -18,11 +19,17 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
             region: config.homeRegion,
             organizationId: config.organizationId,
             pulumiOrganization: settings.pulumiOrganization,
-            stacks: settings.stacks,
+            // Member stacks deploy through the deployer too, so their tokens are trusted along with delivery.stacks.
+            stacks: [
+                ...new Set([
+                    ...settings.stacks,
+                    ...config.memberStacks.filter((account) => memberFeatures(config, account).delivery).map((account) => account.stack),
+                ]),
+            ],
             deployerRoleName: settings.deployerRoleName,
             readOnlyRoleName: settings.readOnlyRoleName,
             deployerManagedPolicyArns: settings.deployerManagedPolicyArns,
-            memberAccountIds: config.members.map((member) => member.accountId),
+            memberAccountIds: [...new Set([...config.members.map((member) => member.accountId), ...accountsWithFeature(config, "delivery")])],
             memberDeployRoleName: settings.memberDeployRoleName,
             memberReadOnlyRoleName: settings.memberReadOnlyRoleName,
             memberDeployManagedPolicyArns: settings.memberDeployManagedPolicyArns,

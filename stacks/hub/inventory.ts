@@ -6,7 +6,7 @@ import { AccountInventory } from "../../components/inventory/accountInventory";
 import { InventoryBucket } from "../../components/inventory/bucket";
 import { InventoryQueries } from "../../components/inventory/queries";
 import { InventoryQuickSetup } from "../../components/inventory/quickSetup";
-import { memberFeatures } from "../config/resolve";
+import { accountsWithFeature } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** The inventory capability's hub side: the central bucket (in the main or aggregation account), Athena, and Quick Setup if chosen. */
@@ -39,7 +39,7 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
         { provider: bucketProvider },
     );
 
-    const collected = config.members.filter((member) => memberFeatures(config, member).inventory).map((member) => member.accountId);
+    const collected = accountsWithFeature(config, "inventory");
     const accountIds = [
         ...new Set([...(settings.includeMainAccount ? [config.mainAccountId] : []), ...collected, ...settings.athena.extraAccountIds]),
     ];

@@ -40,7 +40,10 @@ export interface HubOutputs {
         inventoryCollection: "association" | "quickSetup";
     };
     /** The accounts that run their own member stack, by account ID, as the main stack declares them. */
-    memberStacks?: Record<string, { name: string; stack: string; features: Record<string, boolean>; parameterWriterRoleFromStackSet: boolean }>;
+    memberStacks?: Record<
+        string,
+        { name: string; stack: string; features: Record<string, boolean>; parameterWriterRoleFromStackSet: boolean }
+    >;
     inventory?: {
         bucketName: string;
         bucketRegion: string;

@@ -58,7 +58,9 @@ function networkProblems(where: string, settings: Raw): string[] {
         if (typeof subnet !== "string" || cidrProblem(subnet) !== undefined) return;
         const range = ipaddr.IPv4.parseCIDR(subnet);
         if (range[1] < vpcRange[1] || !range[0].match(vpcRange)) {
-            problems.push(`${where}.privateSubnetCidrs[${index}] ${show(subnet)} is outside ${where}.vpcCidr ${show(vpc)}; pick a block inside it`);
+            problems.push(
+                `${where}.privateSubnetCidrs[${index}] ${show(subnet)} is outside ${where}.vpcCidr ${show(vpc)}; pick a block inside it`,
+            );
             return;
         }
         for (const other of parsed) {
@@ -150,7 +152,10 @@ export function mainStackProblems(raw: Raw, options: CheckOptions): string[] {
     const roleStackSet = isObject(goldenAmi.roleStackSet) ? goldenAmi.roleStackSet : {};
     if (goldenAmi.enabled === true && publisherOn && roleStackSet.enabled === true) {
         const stackSetOus = Array.isArray(roleStackSet.organizationalUnitIds) ? (roleStackSet.organizationalUnitIds as unknown[]) : [];
-        for (const [key, list] of [["members", members], ["memberStacks", memberStacks]] as const) {
+        for (const [key, list] of [
+            ["members", members],
+            ["memberStacks", memberStacks],
+        ] as const) {
             list.forEach((member, index) => {
                 const on = member.features?.goldenAmi ?? goldenAmi.enabled;
                 if (on === true && member.organizationalUnitId === undefined) {

@@ -154,7 +154,6 @@ export const inventorySettings = z.strictObject({
         .prefault({}),
 });
 
-
 const existingNetwork = z.strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "is not a VPC ID"),
     vpcCidr: cidr,

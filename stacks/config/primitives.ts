@@ -59,7 +59,6 @@ export function cidrProblem(value: string): string | undefined {
     return undefined;
 }
 
-
 export const cidr = checkedString(cidrProblem);
 
 /** What the offline plan puts in place of a `secure:` value it cannot decrypt. */

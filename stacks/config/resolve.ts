@@ -24,7 +24,11 @@ export function accountsWithFeature(config: MainStackConfig, feature: FeatureNam
 /** Role B has one owner per account: the goldenAmi.roleStackSet StackSet for accounts in its OUs, the hub elsewhere. */
 export function roleBFromStackSet(config: MainStackConfig, member: MemberAccountConfig | MemberStackAccountConfig): boolean {
     const stackSet = config.goldenAmi.roleStackSet;
-    return stackSet.enabled && member.organizationalUnitId !== undefined && stackSet.organizationalUnitIds.includes(member.organizationalUnitId);
+    return (
+        stackSet.enabled &&
+        member.organizationalUnitId !== undefined &&
+        stackSet.organizationalUnitIds.includes(member.organizationalUnitId)
+    );
 }
 
 /** The stack's regions: home first, then the extra ones. */

@@ -49,7 +49,10 @@ export function cronProblem(expression: string): string | undefined {
         const name = fieldNames[index];
         if (!fieldPatterns[name].test(value)) return `has ${JSON.stringify(value)} as its ${name} field, which AWS cron does not accept`;
         const [low, high] = fieldRanges[name];
-        for (const number of value.split(/[^\d]+/).filter(Boolean).map(Number)) {
+        for (const number of value
+            .split(/[^\d]+/)
+            .filter(Boolean)
+            .map(Number)) {
             // After `/` comes an increment, after `#` the week of the month: neither is a field value.
             if (/[/#]/.test(value)) break;
             if (number < low || number > high) return `has ${number} in its ${name} field, outside ${low}-${high}`;

@@ -29,7 +29,9 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
             deployerRoleName: settings.deployerRoleName,
             readOnlyRoleName: settings.readOnlyRoleName,
             deployerManagedPolicyArns: settings.deployerManagedPolicyArns,
-            memberAccountIds: [...new Set([...config.members.map((member) => member.accountId), ...accountsWithFeature(config, "delivery")])],
+            memberAccountIds: [
+                ...new Set([...config.members.map((member) => member.accountId), ...accountsWithFeature(config, "delivery")]),
+            ],
             memberDeployRoleName: settings.memberDeployRoleName,
             memberReadOnlyRoleName: settings.memberReadOnlyRoleName,
             memberDeployManagedPolicyArns: settings.memberDeployManagedPolicyArns,

@@ -10,7 +10,6 @@ function allowedResources(policy: Record<string, unknown>, action: string): stri
 
 /** The example main stack declares 555555555555 ("sandbox", stack "member") under memberStacks. */
 const sandbox = "555555555555";
-const main = "111111111111";
 
 describe("memberStacks: accounts that run their own member stack are members of the hub", () => {
     let run: ProgramRun;

@@ -15,6 +15,9 @@ export const projectRoot = path.resolve(__dirname, "..");
 function labels(values: Record<string, unknown>): Map<string, string> {
     const result = new Map<string, string>();
     if (typeof values.mainAccountId === "string") result.set(values.mainAccountId, "main account");
+    const management = values.management as { accountId?: unknown } | undefined;
+    if (typeof management?.accountId === "string" && !result.has(management.accountId))
+        result.set(management.accountId, "management account");
     if (typeof values.accountId === "string") result.set(values.accountId, `member "${String(values.name)}"`);
     for (const member of Array.isArray(values.members) ? (values.members as { accountId?: unknown; name?: unknown }[]) : []) {
         if (typeof member.accountId === "string") result.set(member.accountId, `member "${String(member.name)}"`);

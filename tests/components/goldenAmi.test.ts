@@ -18,6 +18,9 @@ function withSharing(): Record<string, unknown> {
         nativeSsmParameters: true,
     };
     goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
+    // While role B's StackSet is on, every account with goldenAmi says which OU it is in (none is in the StackSet's).
+    for (const account of [...(config.members as Record<string, unknown>[]), ...(config.memberStacks as Record<string, unknown>[])])
+        account.organizationalUnitId = "ou-ab12-99999999";
     return config;
 }
 
@@ -90,7 +93,8 @@ describe("golden AMI components under mocks", () => {
             const ami = d.amiDistributionConfiguration as Record<string, unknown>;
             assert.equal(ami.name, "golden-al2023-{{ imagebuilder:buildDate }}");
             assert.deepEqual(ami.launchPermission, {
-                userIds: ["222222222222", "333333333333", "444444444444"],
+                // The members and the memberStacks account 555555555555.
+                userIds: ["222222222222", "333333333333", "444444444444", "555555555555"],
                 organizationArns: [],
                 organizationalUnitArns: [ouArn],
             });
@@ -139,6 +143,7 @@ describe("golden AMI components under mocks", () => {
             "arn:aws:iam::222222222222:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::333333333333:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::444444444444:role/LambdaExecutionRoleForSSMParam",
+            "arn:aws:iam::555555555555:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::777777777777:role/LambdaExecutionRoleForSSMParam",
         ]);
         assert.deepEqual(bySid.AssumeParameterWriterRolesInSharedOUs.Condition, {

@@ -13,6 +13,7 @@ const exec = promisify(execFile);
 /** The example main stack with `count` members: a plan well past a pipe's 64 KiB buffer. */
 function largeStackFile(count: number): string {
     const values = exampleConfig("main");
+    (values.delivery as { stacks: string[] }).stacks = ["big"];
     values.members = Array.from({ length: count }, (_, i) => ({ accountId: String(200000000000 + i), name: `member-${i}` }));
     const config = Object.fromEntries(Object.entries(values).map(([key, value]) => [`${configNamespace}:${key}`, value]));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-pipe-")), "Pulumi.big.yaml");
@@ -57,6 +58,6 @@ describe("offline plan piped into another command", function () {
         const lines = result.stdout.trimEnd().split("\n");
         assert.ok(lines.includes("trust edges (principal -> role it may assume):"));
         // The hub's last role registered is in the last member; its edge is the plan's last line.
-        assert.match(lines[lines.length - 1], /^ {2}\S+ -> arn:aws:iam::\d{12}:role\//);
+        assert.match(lines[lines.length - 1], /^ {2}\S+ -> arn:aws:iam::(\d{12}|<account>):role\//);
     });
 });

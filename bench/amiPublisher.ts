@@ -68,5 +68,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1; // not process.exit(): that would cut output still queued for a pipe
 });

@@ -34,6 +34,20 @@ export interface HubOutputs {
         memberDeployRoleName: string;
         memberReadOnlyRoleName: string;
     };
+    /**
+     * The hub's own settings a member stack starts from (it overrides what it sets itself): the managed-instances
+     * settings, the Automation execution-role grants and the inventory collection mode.
+     */
+    memberDefaults?: {
+        managedInstances: Record<string, unknown>;
+        automation: Record<string, unknown>;
+        inventoryCollection: "association" | "quickSetup";
+    };
+    /** The accounts that run their own member stack, by account ID, as the main stack declares them. */
+    memberStacks?: Record<
+        string,
+        { name: string; stack: string; features: Record<string, boolean>; parameterWriterRoleFromStackSet: boolean }
+    >;
     inventory?: {
         bucketName: string;
         bucketRegion: string;

@@ -41,6 +41,8 @@ export interface MemberAccountArgs {
      * credentials). The hub's StackSet creates them for the accounts of its OUs instead.
      */
     deployRoles?: { managedPolicyArns: string[] };
+    /** Role B comes from the hub's StackSet (the account is in one of its OUs): don't create it a second time. */
+    parameterWriterRoleFromStackSet?: boolean;
 }
 
 type AutomationSettings = z.output<typeof automationSettings>;
@@ -60,7 +62,7 @@ export class MemberAccount extends pulumi.ComponentResource {
         const hub = pulumi.output(args.hub);
         const partition = partitionOf(args.regions[0]);
 
-        if (args.features.goldenAmi) {
+        if (args.features.goldenAmi && !args.parameterWriterRoleFromStackSet) {
             const goldenAmi = hub.apply((h) => hubPart(h, "goldenAmi"));
             new ParameterWriterRole(
                 `${name}-ami-parameter-writer`,

@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { parseStackConfig } from "../stacks/config/load";
 import { runUnderMocks, type ProgramRun } from "./recorder";
 import { readStackFile, stackFilePath } from "./stackFiles";
 
@@ -14,6 +15,9 @@ export const projectRoot = path.resolve(__dirname, "..");
 function labels(values: Record<string, unknown>): Map<string, string> {
     const result = new Map<string, string>();
     if (typeof values.mainAccountId === "string") result.set(values.mainAccountId, "main account");
+    const management = values.management as { accountId?: unknown } | undefined;
+    if (typeof management?.accountId === "string" && !result.has(management.accountId))
+        result.set(management.accountId, "management account");
     if (typeof values.accountId === "string") result.set(values.accountId, `member "${String(values.name)}"`);
     for (const member of Array.isArray(values.members) ? (values.members as { accountId?: unknown; name?: unknown }[]) : []) {
         if (typeof member.accountId === "string") result.set(member.accountId, `member "${String(member.name)}"`);
@@ -27,6 +31,9 @@ function labels(values: Record<string, unknown>): Map<string, string> {
  */
 export async function planStack(stack: string, root = projectRoot, stackFile = stackFilePath(root, stack)): Promise<StackPlan> {
     const file = readStackFile(stackFile);
+    // Validate the values as YAML typed them: an unquoted account ID is a number here (and one starting with 0
+    // has lost its zeros), which Pulumi would pass on as a string. Throws every problem at once.
+    parseStackConfig(file.values, { stack });
     const accountLabels = labels(file.values);
     let mainOutputs: Record<string, unknown> | undefined;
     const mainStack = file.values.mainStack;

@@ -183,6 +183,23 @@ interface RpcRuntime {
     waitForRPCs?: () => Promise<void>;
 }
 
+interface DebuggableRuntime {
+    leakedPromises?: () => [Set<Promise<unknown>>, string];
+}
+
+/**
+ * A run that failed part-way leaves its unresolved registrations behind for good. Pulumi's runtime counts
+ * them at process exit as leaked promises ("819 promises were still active") and sets exit code 1; they
+ * belong to a program we stopped on purpose, so forget them (leakedPromises() takes and clears the set).
+ */
+function forgetAbandonedRun(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as DebuggableRuntime;
+    if (typeof debuggable.leakedPromises !== "function")
+        throw new Error("@pulumi/pulumi no longer exposes leakedPromises; the offline recorder needs updating");
+    debuggable.leakedPromises();
+}
+
 /** Assets and archives become plain JSON: each file's SHA-256 and size (an archive's contents arrive as a promise). */
 async function describeAssets(value: unknown): Promise<unknown> {
     // An unknown input (a preview) stays the runtime's unknown sentinel, so tests can see it.
@@ -309,6 +326,9 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     let outputs: Record<string, unknown>;
     try {
         outputs = await Promise.race([failed, loadProgram(options)]);
+    } catch (error) {
+        forgetAbandonedRun();
+        throw error;
     } finally {
         process.off("unhandledRejection", onRejection);
     }

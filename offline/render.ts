@@ -74,7 +74,9 @@ export function renderText(stack: string, registrations: readonly Registration[]
     lines.push("trust edges (principal -> role it may assume):");
     if (edges.length === 0) lines.push("  (none)");
     for (const edge of edges) {
-        lines.push(`  ${edge.principal} -> ${edge.role}${edge.conditions.length ? `  [${edge.conditions.join(", ")}]` : ""}`);
+        lines.push(
+            `  ${edge.principal} -> ${edge.role}${edge.conditions.length ? `  [${edge.conditions.join(", ")}]` : ""}${edge.via ? `  (${edge.via})` : ""}`,
+        );
     }
     return lines.join("\n");
 }

@@ -27,8 +27,12 @@ async function main(): Promise<number> {
 function fail(error: unknown): void {
     if (error instanceof StackConfigError) console.error(error.message);
     else console.error(`plan failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    process.exitCode = 1;
 }
 
+// No process.exit(): on a pipe stdout is written asynchronously, and exiting would cut the plan at 64 KiB.
+// Setting the exit code lets Node flush every pending write first, then end.
 process.on("unhandledRejection", fail);
-main().then((code) => process.exit(code), fail);
+main().then((code) => {
+    process.exitCode = code;
+}, fail);

@@ -3,6 +3,7 @@ import {
     GetAutomationExecutionCommand,
     type SSMClient,
     StartAutomationExecutionCommand,
+    type StartAutomationExecutionCommandInput,
     type StepExecution,
 } from "@aws-sdk/client-ssm";
 import { errorName } from "../handlers/shared/errors";
@@ -18,15 +19,32 @@ export interface RunbookRequest {
     executionRoleName: string;
     maxConcurrency?: string;
     maxErrors?: string;
+    /** Print the StartAutomationExecution request and stop: no AWS call. */
+    dryRun?: boolean;
 }
 
 export interface MainStackFacts {
+    /** Accounts with the Automation execution role: members and member-stack accounts with automation on. */
     memberAccountIds: string[];
     executionRoleName: string;
+    /** Regions the stack (or a member's own regions) covers: where execution roles and log settings exist. */
+    regions: string[];
 }
 
-const usage =
-    "usage: npm run automation -- --document <name> [--parameters k=v ...] --accounts <ids|all> --regions <list> [--max-concurrency N] [--max-errors N] [--stack main]";
+export const usage = [
+    "usage: npm run automation -- --document <name> [--parameters k=v ...] --accounts <ids|all> --regions <list>",
+    "                             [--max-concurrency N] [--max-errors N] [--stack main] [--dry-run] [--help]",
+    "  Starts one multi-account Automation execution from the main account and follows it to the end.",
+    "  --accounts   member account IDs with automation on, or all of them with `all`",
+    "  --regions    regions of the main stack (homeRegion, extraRegions, members' own regions)",
+    "  --dry-run    print the exact StartAutomationExecution request and exit, without calling AWS",
+    "  --help       print this and exit",
+].join("\n");
+
+/** True when the command line asks for help: answered before the config is read or AWS is called. */
+export function wantsHelp(argv: readonly string[]): boolean {
+    return argv.includes("--help") || argv.includes("-h");
+}
 
 function list(value: string): string[] {
     return value
@@ -42,13 +60,14 @@ export function parseRunbookArgs(argv: string[], main: MainStackFacts): RunbookR
     for (const arg of argv) {
         if (arg.startsWith("--")) {
             current = arg.slice(2);
-            if (!["document", "parameters", "accounts", "regions", "max-concurrency", "max-errors", "stack"].includes(current))
-                throw new RunbookError(`unknown option --${current}; ${usage}`);
+            if (!["document", "parameters", "accounts", "regions", "max-concurrency", "max-errors", "stack", "dry-run"].includes(current))
+                throw new RunbookError(`unknown option --${current}\n${usage}`);
             flags.set(current, flags.get(current) ?? []);
+            if (current === "dry-run") current = undefined;
         } else if (current) {
             flags.get(current)?.push(arg);
         } else {
-            throw new RunbookError(`unexpected argument "${arg}"; ${usage}`);
+            throw new RunbookError(`unexpected argument "${arg}"\n${usage}`);
         }
     }
     const single = (name: string): string | undefined => {
@@ -58,16 +77,22 @@ export function parseRunbookArgs(argv: string[], main: MainStackFacts): RunbookR
         return values[0];
     };
     const document = single("document");
-    if (!document) throw new RunbookError(`--document is required; ${usage}`);
+    if (!document) throw new RunbookError(`--document is required\n${usage}`);
     const accountsFlag = flags.get("accounts");
     if (!accountsFlag?.length) throw new RunbookError(`--accounts is required (account IDs, or "all" for every member of the main stack)`);
     const accounts = accountsFlag.length === 1 && accountsFlag[0] === "all" ? main.memberAccountIds : accountsFlag.flatMap(list);
-    for (const account of accounts)
+    for (const account of accounts) {
         if (!/^\d{12}$/.test(account)) throw new RunbookError(`--accounts "${account}" is not a 12-digit account ID`);
+        if (!main.memberAccountIds.includes(account))
+            throw new RunbookError(
+                `--accounts "${account}" has no Automation execution role: it is not a member (or memberStacks account) with automation on in the main stack; those are ${main.memberAccountIds.join(", ") || "none"}`,
+            );
+    }
     const regions = (flags.get("regions") ?? []).flatMap(list);
     if (regions.length === 0) throw new RunbookError("--regions is required (e.g. --regions ap-northeast-1,us-east-1)");
     for (const region of regions)
-        if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new RunbookError(`--regions "${region}" is not an AWS region`);
+        if (!main.regions.includes(region))
+            throw new RunbookError(`--regions "${region}" is not a region of the main stack; its regions are ${main.regions.join(", ")}`);
     const parameters: Record<string, string[]> = {};
     for (const pair of flags.get("parameters") ?? []) {
         const equals = pair.indexOf("=");
@@ -88,6 +113,24 @@ export function parseRunbookArgs(argv: string[], main: MainStackFacts): RunbookR
         executionRoleName: main.executionRoleName,
         maxConcurrency: count("max-concurrency"),
         maxErrors: count("max-errors"),
+        dryRun: flags.has("dry-run"),
+    };
+}
+
+/** The StartAutomationExecution request for one multi-account run (also what --dry-run prints). */
+export function startRequest(request: RunbookRequest): StartAutomationExecutionCommandInput {
+    return {
+        DocumentName: request.document,
+        Parameters: Object.keys(request.parameters).length > 0 ? request.parameters : undefined,
+        TargetLocations: [
+            {
+                Accounts: request.accounts,
+                Regions: request.regions,
+                ExecutionRoleName: request.executionRoleName,
+                TargetLocationMaxConcurrency: request.maxConcurrency,
+                TargetLocationMaxErrors: request.maxErrors,
+            },
+        ],
     };
 }
 
@@ -130,21 +173,7 @@ export async function runRunbook(request: RunbookRequest, io: RunbookIo): Promis
     }
     let executionId: string | undefined;
     try {
-        const started = await ssm.send(
-            new StartAutomationExecutionCommand({
-                DocumentName: request.document,
-                Parameters: Object.keys(request.parameters).length > 0 ? request.parameters : undefined,
-                TargetLocations: [
-                    {
-                        Accounts: request.accounts,
-                        Regions: request.regions,
-                        ExecutionRoleName: request.executionRoleName,
-                        TargetLocationMaxConcurrency: request.maxConcurrency,
-                        TargetLocationMaxErrors: request.maxErrors,
-                    },
-                ],
-            }),
-        );
+        const started = await ssm.send(new StartAutomationExecutionCommand(startRequest(request)));
         executionId = started.AutomationExecutionId;
     } catch (error) {
         throw explain(error);

@@ -4,7 +4,14 @@ import { partitionOf, roleArn } from "../components/arns";
 import type { HubOutputs } from "../components/hub";
 import { MemberAccount } from "../components/memberAccount";
 import type { MainStackConfig } from "./config/schema";
-import { managementRoleName, memberAccessRoleName, memberFeatures, previewOnlyVariable, stackRegions } from "./config/resolve";
+import {
+    managementRoleName,
+    memberAccessRoleName,
+    memberFeatures,
+    previewOnlyVariable,
+    roleBFromStackSet,
+    stackRegions,
+} from "./config/resolve";
 import type { HubContext } from "./hub/context";
 import { deployAutomationHub } from "./hub/automation";
 import { deployDeliveryHub } from "./hub/delivery";
@@ -48,6 +55,26 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
         inventory: deployInventoryHub(ctx),
         automation: deployAutomationHub(ctx),
         delivery: deployDeliveryHub(ctx),
+        memberDefaults: {
+            managedInstances: config.managedInstances,
+            automation: {
+                extraManagedPolicyArns: config.automation.extraManagedPolicyArns,
+                inlinePolicies: config.automation.inlinePolicies,
+                logRetentionDays: config.automation.logRetentionDays,
+            },
+            inventoryCollection: config.inventory.collection,
+        },
+        memberStacks: Object.fromEntries(
+            config.memberStacks.map((account) => [
+                account.accountId,
+                {
+                    name: account.name,
+                    stack: account.stack,
+                    features: memberFeatures(config, account),
+                    parameterWriterRoleFromStackSet: roleBFromStackSet(config, account),
+                },
+            ]),
+        ),
     }) as pulumi.Output<HubOutputs>;
 
     const members = config.members.map((member) => {
@@ -73,6 +100,7 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
                 namePrefix: config.namePrefix,
                 managedInstances: config.managedInstances,
                 automation: config.automation,
+                parameterWriterRoleFromStackSet: roleBFromStackSet(config, member),
             },
             { provider: providers.forAccount(member.accountId, providerRoleArn) },
         );

@@ -5,6 +5,9 @@ import { githubEnvironmentSubject, previewEnvironment } from "../components/deli
 import type { HubOutputs } from "../components/hub";
 import { unmatchedImportIds } from "../components/inventory/accountInventory";
 import { MemberAccount } from "../components/memberAccount";
+import { automationSettings, managedInstancesSettings } from "./config/features";
+import { memberStackProblems } from "./config/checks";
+import { StackConfigError } from "./config/load";
 import { memberStackFeatures, stackRegions } from "./config/resolve";
 import type { MemberStackConfig } from "./config/schema";
 import { AccountProviders } from "./providers";
@@ -17,8 +20,23 @@ export interface MemberStackOutputs {
     delivery?: { deployerRoleArn: pulumi.Output<string>; readOnlyRoleArn: pulumi.Output<string> };
 }
 
-/** Spoke mode: one member account with its own credentials, reading the hub's outputs from the main stack. */
-export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
+/** Plain objects merge key by key (the member's value wins); lists and scalars are replaced whole. */
+function overlay(base: unknown, override: unknown): unknown {
+    if (override === undefined) return base;
+    const isPlain = (value: unknown): value is Record<string, unknown> =>
+        typeof value === "object" && value !== null && !Array.isArray(value);
+    if (!isPlain(base) || !isPlain(override)) return override;
+    const merged: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(override)) merged[key] = overlay(base[key], value);
+    return merged;
+}
+
+/**
+ * Spoke mode: one member account with its own credentials, reading the hub's outputs from the main stack.
+ * The hub's settings (managed instances, Automation grants, inventory collection) and this account's
+ * capabilities as the main stack declares them under `memberStacks` apply unless this stack sets its own.
+ */
+export async function runMemberStack(config: MemberStackConfig): Promise<MemberStackOutputs> {
     const unmatched = unmatchedImportIds(config.inventory.importSyncs, [{ accountId: config.accountId, regions: stackRegions(config) }]);
     if (unmatched.length > 0) {
         throw new Error(
@@ -28,8 +46,22 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
     const mainStack = new pulumi.StackReference(`${config.name}-main-stack`, { name: config.mainStack });
     const hub = mainStack.requireOutput("hub") as pulumi.Output<HubOutputs>;
     const stack = pulumi.getStack();
+    // The plain value decides which resources exist, so it is read before any is registered (known at preview).
+    const hubValue = (await mainStack.getOutputValue("hub")) as HubOutputs | undefined;
+    const declared = hubValue?.memberStacks?.[config.accountId];
+    if (!declared) {
+        throw new StackConfigError([
+            `accountId ${JSON.stringify(config.accountId)} is not in the main stack's memberStacks (${config.mainStack}): add { accountId: "${config.accountId}", name: ${config.name}, stack: ${stack} } there and deploy it first, so role A, launch permissions, the Automation administration role and Athena include this account`,
+        ]);
+    }
+    const defaults = hubValue?.memberDefaults;
+    const managedInstances = managedInstancesSettings.parse(overlay(defaults?.managedInstances ?? {}, config.overrides.managedInstances));
+    const networkProblems = memberStackProblems({ managedInstances });
+    if (networkProblems.length > 0) throw new StackConfigError(networkProblems);
+    const automation = automationSettings.parse(overlay(defaults?.automation ?? {}, config.overrides.automation));
     const providers = new AccountProviders({ stack, homeRegion: config.homeRegion, extraTags: config.defaultTags });
     const provider = providers.forAccount(config.accountId);
+    const features = memberStackFeatures(config, declared.features);
 
     new MemberAccount(
         config.name,
@@ -37,16 +69,17 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
             accountId: config.accountId,
             accountName: config.name,
             regions: stackRegions(config),
-            features: memberStackFeatures(config),
+            features,
             receivesAmiCopies: config.goldenAmi.receivesCopies,
             hub,
             accessRoleArn: "",
-            collectInventoryWithAssociation: config.inventoryCollection === "association",
+            collectInventoryWithAssociation: (config.overrides.inventoryCollection ?? defaults?.inventoryCollection) !== "quickSetup",
             inventorySyncs: { ...config.inventory, keepRecordedAccessRole: false },
             namePrefix: config.namePrefix,
-            managedInstances: config.managedInstances,
-            automation: config.automation,
+            managedInstances,
+            automation,
             deployRoles: { managedPolicyArns: config.deployRoleManagedPolicyArns },
+            parameterWriterRoleFromStackSet: declared.parameterWriterRoleFromStackSet,
         },
         { provider },
     );
@@ -56,7 +89,7 @@ export function runMemberStack(config: MemberStackConfig): MemberStackOutputs {
     // The stack's own deployer and read-only roles in this account: they accept only this stack's tokens,
     // so neither Deployments nor the preview workflow ever hands this stack another account's credentials.
     const delivery =
-        config.features.delivery && settings.pulumiOrganization
+        features.delivery && settings.pulumiOrganization
             ? new DeliveryHub(
                   `${config.name}-delivery`,
                   {

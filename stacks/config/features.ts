@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
     accountId,
+    cidr,
     email,
     existingOidcProviders,
+    imageBuilderCron,
     iamRoleName,
     organizationalUnitId,
     parameterPath,
@@ -52,10 +54,7 @@ export const goldenAmiSettings = z.strictObject({
                 .default(["t3.small"]),
             rootVolumeGiB: z.number().int().min(8).max(1024).default(8),
             /** Image Builder takes cron expressions only. */
-            schedule: z
-                .string()
-                .regex(/^cron\(.+\)$/, "is not a cron(...) expression")
-                .default("cron(0 3 ? * mon *)"),
+            schedule: imageBuilderCron.default("cron(0 3 ? * mon *)"),
             /** AWS-managed test components, run on a test instance launched from the new image (image tests are on). */
             managedTestComponents: z
                 .array(z.string().regex(/^[a-z0-9-]+$/, "is not an AWS-managed component name"))
@@ -204,8 +203,6 @@ export const inventorySettings = z.strictObject({
         })
         .prefault({}),
 });
-
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "is not an IPv4 CIDR block");
 
 const existingNetwork = z.strictObject({
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "is not a VPC ID"),

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { bootstrapStackSchema, deploymentsStackSchema, mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
+import { didYouMean, knownKeysAt, mainStackProblems, memberStackProblems } from "./checks";
 
 export const configNamespace = "multi-account-ops";
 
@@ -20,17 +21,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
     return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): string[] {
     const where = formatPath(issue.path);
     if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((key) => `${formatPath([...issue.path, key])} is not a known key`);
+        const known = knownKeysAt(schema, issue.path);
+        return issue.keys.map((key) => `${formatPath([...issue.path, key])} is not a known key${didYouMean(key, known)}`);
     }
     if (issue.input === undefined) {
         return [`${where} is required`];
     }
     const shown = JSON.stringify(issue.input);
     if (issue.code === "invalid_type") {
-        const hint = issue.expected === "string" && typeof issue.input === "number" ? " (quote it in YAML)" : "";
+        const digits = typeof issue.input === "number" ? String(issue.input) : "";
+        const hint =
+            issue.expected === "string" && typeof issue.input === "number"
+                ? `: YAML read it as a number${/^\d{9,11}$/.test(digits) ? " and dropped its leading zeros" : ""}; quote it, ${JSON.stringify(/^\d{9,11}$/.test(digits) && /accountId$/i.test(String(issue.path.at(-1))) ? digits.padStart(12, "0") : digits)}`
+                : "";
         return [`${where} ${shown} must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}${hint}`];
     }
     if (issue.code === "invalid_value") {
@@ -241,6 +247,8 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
 export interface ParseOptions {
     /** Top-level keys Pulumi holds as secrets. */
     secretKeys?: ReadonlySet<string>;
+    /** The stack being planned or deployed (checked against delivery.stacks). */
+    stack?: string;
 }
 
 /**
@@ -270,13 +278,19 @@ export function parseStackConfig(raw: Record<string, unknown>, options: ParseOpt
                 : memberStackSchema;
     const result = schema.safeParse({ ...raw, stackRole: role }, { reportInput: true });
     if (!result.success) {
-        for (const issue of result.error.issues) problems.push(...describeIssue(issue));
+        for (const issue of result.error.issues) problems.push(...describeIssue(issue, schema));
     }
     problems.push(...crossKeyProblems(raw));
+    if (role === "main") problems.push(...mainStackProblems(raw, { stack: options.stack }));
+    if (role === "member") problems.push(...memberStackProblems(raw));
     if (!result.success || problems.length > 0) {
         throw new StackConfigError(problems);
     }
-    return { ...result.data, secretKeys } as StackConfig;
+    const overrides =
+        role === "member"
+            ? { managedInstances: raw.managedInstances, automation: raw.automation, inventoryCollection: raw.inventoryCollection }
+            : undefined;
+    return { ...result.data, secretKeys, ...(overrides ? { overrides } : {}) } as StackConfig;
 }
 
 /** Structured values reach the program as JSON strings; plain strings (account IDs included) stay strings. */
@@ -307,5 +321,5 @@ export function readStackConfig(): StackConfig {
         raw[shortKey] = decodeConfigValue(value);
         if (internal.isConfigSecret?.(key)) secretKeys.add(shortKey);
     }
-    return parseStackConfig(raw, { secretKeys });
+    return parseStackConfig(raw, { secretKeys, stack: pulumi.getStack() });
 }

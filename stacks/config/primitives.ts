@@ -1,10 +1,17 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { associationScheduleProblem, cronProblem } from "./schedules";
 import { Region } from "@pulumi/aws/types/enums";
 
 /** Every region pulumi-aws knows; a typo such as `ap-northeast-9` fails validation instead of a deploy. */
 export const knownRegions: readonly string[] = Object.values(Region);
 
-export const accountId = z.string().regex(/^\d{12}$/, "is not a 12-digit account ID");
+export const accountId = z.string().superRefine((value, ctx) => {
+    if (/^\d{12}$/.test(value)) return;
+    // An unquoted ID is a YAML number: one that starts with 0 loses its leading zeros on the way.
+    const hint = /^\d{9,11}$/.test(value) ? `; if it started with 0, YAML dropped the zeros: quote it, "${value.padStart(12, "0")}"` : "";
+    ctx.addIssue({ code: "custom", message: `is not a 12-digit account ID${hint}` });
+});
 
 export const region = z.string().refine((value) => knownRegions.includes(value), { message: "is not a known AWS region" });
 
@@ -23,9 +30,36 @@ export const shortName = z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, "is not a sh
 
 export const parameterPath = z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/, "is not an SSM parameter path such as /ec2-imagebuilder/latest");
 
-export const scheduleExpression = z
-    .string()
-    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, "is not a rate(...) or cron(...) expression");
+/** A string checked by a function that returns the problem (and its fix), or undefined. */
+function checkedString(problem: (value: string) => string | undefined): z.ZodString {
+    return z.string().superRefine((value, ctx) => {
+        const message = problem(value);
+        if (message !== undefined) ctx.addIssue({ code: "custom", message });
+    }) as unknown as z.ZodString;
+}
+
+/** A State Manager association's schedule (see schedules.ts for the AWS rules). */
+export const scheduleExpression = checkedString(associationScheduleProblem);
+
+/** An Image Builder pipeline's schedule: six-field cron only. */
+export const imageBuilderCron = checkedString(cronProblem);
+
+/**
+ * VPC and subnet CIDRs: a valid IPv4 block, its network address (no host bits), a /16 to /28 size, subnets inside
+ * the VPC and not overlapping ("The allowed block size is between a /16 netmask and /28 netmask", and a subnet's
+ * block is a subset of the VPC's and does not overlap other subnets:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html, https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html).
+ */
+export function cidrProblem(value: string): string | undefined {
+    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(value)) return "is not an IPv4 CIDR block such as 10.0.0.0/16";
+    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
+    if (prefix < 16 || prefix > 28) return `has prefix /${prefix}; VPCs and subnets take /16 to /28`;
+    const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+    if (network !== address.toString()) return `has host bits set; the block is ${network}/${prefix}`;
+    return undefined;
+}
+
+export const cidr = checkedString(cidrProblem);
 
 /** What the offline plan puts in place of a `secure:` value it cannot decrypt. */
 export const secretPlaceholder = "[secret]";

@@ -10,6 +10,19 @@ export const memberAccountSchema = z.strictObject({
     /** Replaces the stack's regions for this one account. */
     regions: z.array(region).min(1).optional(),
     features: memberFeatureOverrides.prefault({}),
+    /** The account's OU: members in a goldenAmi.roleStackSet OU get role B from the StackSet, not from the hub. */
+    organizationalUnitId: organizationalUnitId.optional(),
+});
+
+/** An account that runs its own member stack (stackRole: member): the hub still counts it as a member for every capability it has. */
+export const memberStackAccountSchema = z.strictObject({
+    accountId,
+    name: shortName,
+    /** The stack that deploys it, e.g. member-sandbox (one stack, and one Pulumi.<stack>.yaml, per account). */
+    stack: z.string().regex(/^[\w.-]+$/, "is not a stack name"),
+    /** Its capabilities; the stack-wide switch unless set. Its member stack must switch on the same ones. */
+    features: memberFeatureOverrides.prefault({}),
+    organizationalUnitId: organizationalUnitId.optional(),
 });
 
 const pulumiOrganization = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "is not a Pulumi organization name");
@@ -31,6 +44,8 @@ export const mainStackSchema = z.strictObject({
     homeRegion: region,
     extraRegions: z.array(region).default([]),
     members: z.array(memberAccountSchema).min(1, "must list at least one member account"),
+    /** Accounts deployed by their own member stacks, with their capabilities. */
+    memberStacks: z.array(memberStackAccountSchema).default([]),
     defaultTags: tags,
     namePrefix,
     /**
@@ -72,9 +87,9 @@ export const memberStackSchema = z.strictObject({
         })
         .prefault({}),
     namePrefix,
-    /** Settings of the managed-instances capability for this account (on with features.managedInstances). */
+    /** Settings of the managed-instances capability for this account; keys left out come from the main stack's. */
     managedInstances: featureSchemas.managedInstances,
-    /** This account's execution role grants and script-log retention (on with features.automation). */
+    /** This account's execution role grants and script-log retention; keys left out come from the main stack's. */
     automation: featureSchemas.automation,
     /** With features.delivery: what the deploy role created here may do. */
     deployRoleManagedPolicyArns: z.array(z.string()).default(["arn:aws:iam::aws:policy/AdministratorAccess"]),
@@ -91,8 +106,8 @@ export const memberStackSchema = z.strictObject({
             existingOidcProviders: existingOidcProviders,
         })
         .prefault({}),
-    /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory. */
-    inventoryCollection: z.enum(["association", "quickSetup"]).default("association"),
+    /** "quickSetup" when the main stack's Quick Setup already collects this account's inventory; the main stack's inventory.collection unless set. */
+    inventoryCollection: z.enum(["association", "quickSetup"]).optional(),
     /** Existing resource data syncs in this account: import or adopt them (docs/inventory.md). */
     inventory: z.strictObject(syncOwnershipSettings).prefault({}),
 });
@@ -180,8 +195,13 @@ export const deploymentsStackSchema = z.strictObject({
 });
 
 export type MemberAccountConfig = z.output<typeof memberAccountSchema>;
+export type MemberStackAccountConfig = z.output<typeof memberStackAccountSchema>;
 export type MainStackConfig = z.output<typeof mainStackSchema> & { readonly secretKeys: ReadonlySet<string> };
-export type MemberStackConfig = z.output<typeof memberStackSchema> & { readonly secretKeys: ReadonlySet<string> };
+export type MemberStackConfig = z.output<typeof memberStackSchema> & {
+    readonly secretKeys: ReadonlySet<string>;
+    /** What the member stack's file sets itself (before defaults): the rest comes from the hub's memberDefaults. */
+    readonly overrides: { managedInstances?: unknown; automation?: unknown; inventoryCollection?: "association" | "quickSetup" };
+};
 export type DeploymentsStackConfig = z.output<typeof deploymentsStackSchema> & { readonly secretKeys: ReadonlySet<string> };
 export type BootstrapStackConfig = z.output<typeof bootstrapStackSchema> & { readonly secretKeys: ReadonlySet<string> };
 export type StackConfig = MainStackConfig | MemberStackConfig | DeploymentsStackConfig | BootstrapStackConfig;

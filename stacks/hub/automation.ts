@@ -1,6 +1,6 @@
 import { AutomationHub } from "../../components/automation/hub";
 import type { HubPartInputs } from "../../components/hub";
-import { memberFeatures } from "../config/resolve";
+import { accountsWithFeature } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** Cross-account Automation's main-account side. */
@@ -19,9 +19,7 @@ export function deployAutomationHub(ctx: HubContext): HubPartInputs<"automation"
             organizationId: config.organizationId,
             administrationRoleName: settings.administrationRoleName,
             executionRoleName: settings.executionRoleName,
-            memberAccountIds: config.members
-                .filter((member) => memberFeatures(config, member).automation)
-                .map((member) => member.accountId),
+            memberAccountIds: accountsWithFeature(config, "automation"),
             exactArnsUpTo: settings.exactArnsUpTo,
             notificationEmails: settings.notificationEmails,
             emailsAreSecret: config.secretKeys.has("automation"),

@@ -43,6 +43,7 @@ export function deployDeliveryHub(ctx: HubContext): HubPartInputs<"delivery"> {
         {
             partition: ctx.partition,
             pulumiOrganization: settings.pulumiOrganization,
+            // Member stacks (memberStacks) have their own OIDC roles in their own accounts: never trusted here.
             stacks: settings.stacks,
             deployerRoleName: settings.deployerRoleName,
             readOnlyRoleName: settings.readOnlyRoleName,

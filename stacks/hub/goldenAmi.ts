@@ -8,7 +8,7 @@ import { AmiPublisher } from "../../components/goldenAmi/publisher";
 import { parameterWriterTemplate } from "../../components/goldenAmi/policies";
 import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
-import { memberFeatures } from "../config/resolve";
+import { accountsWithFeature } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** `arn:aws:organizations::<mgmt>:ou/o-xxx/ou-xxx` to its org and OU IDs. */
@@ -25,7 +25,7 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
     const region = config.homeRegion;
     const opts = { provider: ctx.mainProvider };
 
-    const receivingMembers = config.members.filter((member) => memberFeatures(config, member).goldenAmi).map((member) => member.accountId);
+    const receivingMembers = accountsWithFeature(config, "goldenAmi");
     const distribution = settings.distribution;
     const userIds = [...new Set([...(distribution.shareWithMembers ? receivingMembers : []), ...distribution.accountIds])];
     const sharedOrganizationIds = distribution.organizationArns.map((arn) => arn.split("/").pop() as string);

@@ -6,7 +6,7 @@ import { AccountInventory, unmatchedImportIds } from "../../components/inventory
 import { InventoryBucket } from "../../components/inventory/bucket";
 import { InventoryQueries } from "../../components/inventory/queries";
 import { InventoryQuickSetup } from "../../components/inventory/quickSetup";
-import { bucketAccountRoleName, managementRoleName, memberFeatures } from "../config/resolve";
+import { accountsWithFeature, bucketAccountRoleName, managementRoleName, memberFeatures } from "../config/resolve";
 import type { HubContext } from "./context";
 
 /** The inventory capability's hub side: the central bucket (in the main or aggregation account), Athena, and Quick Setup if chosen. */
@@ -40,7 +40,8 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
     );
 
     const collectedMembers = config.members.filter((member) => memberFeatures(config, member).inventory);
-    const collected = collectedMembers.map((member) => member.accountId);
+    // Athena covers member-stack accounts too; the syncs here are only the hub members'.
+    const collected = accountsWithFeature(config, "inventory");
     const syncAccounts = [
         ...(settings.includeMainAccount ? [{ accountId: config.mainAccountId, regions: ctx.regions }] : []),
         ...collectedMembers.map((member) => ({ accountId: member.accountId, regions: member.regions ?? ctx.regions })),

@@ -23,6 +23,9 @@ function withSharing(): Record<string, unknown> {
     };
     goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
     goldenAmi.pipeline = { ...goldenAmi.pipeline, subnetId: "subnet-0aa11bb22cc33dd44", securityGroupIds: ["sg-0123456789abcdef0"] };
+    // While role B's StackSet is on, every account with goldenAmi says which OU it is in (none is in the StackSet's).
+    for (const account of [...(config.members as Record<string, unknown>[]), ...(config.memberStacks as Record<string, unknown>[])])
+        account.organizationalUnitId = "ou-ab12-99999999";
     return config;
 }
 
@@ -122,7 +125,8 @@ describe("golden AMI components under mocks", () => {
             const ami = d.amiDistributionConfiguration as Record<string, unknown>;
             assert.equal(ami.name, "golden-al2023-{{ imagebuilder:buildDate }}");
             assert.deepEqual(ami.launchPermission, {
-                userIds: ["222222222222", "333333333333", "444444444444"],
+                // The members and the memberStacks account 555555555555.
+                userIds: ["222222222222", "333333333333", "444444444444", "555555555555"],
                 organizationArns: [],
                 organizationalUnitArns: [ouArn],
             });
@@ -278,6 +282,7 @@ describe("golden AMI components under mocks", () => {
             "arn:aws:iam::222222222222:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::333333333333:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::444444444444:role/LambdaExecutionRoleForSSMParam",
+            "arn:aws:iam::555555555555:role/LambdaExecutionRoleForSSMParam",
             "arn:aws:iam::777777777777:role/LambdaExecutionRoleForSSMParam",
         ]);
         assert.deepEqual(bySid.AssumeParameterWriterRolesInSharedOUs.Condition, {

@@ -180,7 +180,8 @@ describe("inventory under mocks", () => {
             const application = named(run, "aws:glue/catalogTable:CatalogTable", "inventory-queries-application");
             const parameters = application.inputs.parameters as Record<string, string>;
             assert.equal(parameters["projection.enabled"], "true");
-            assert.equal(parameters["projection.accountid.values"], "111111111111,222222222222,333333333333,444444444444");
+            // main, the three members, and the memberStacks account 555555555555 (its own stack collects its inventory).
+            assert.equal(parameters["projection.accountid.values"], "111111111111,222222222222,333333333333,444444444444,555555555555");
             assert.equal(parameters["projection.region.values"], "ap-northeast-1,us-east-1");
             assert.equal(
                 parameters["storage.location.template"],

@@ -40,6 +40,14 @@ export function sampleHub(overrides: Partial<HubOutputs> = {}): HubOutputs {
             syncName: "org-inventory-sync",
             schedule: "rate(30 minutes)",
         },
+        memberStacks: {
+            "555555555555": {
+                name: "sandbox",
+                stack: "member",
+                features: { goldenAmi: true, inventory: true, managedInstances: false, automation: true, delivery: true },
+                parameterWriterRoleFromStackSet: false,
+            },
+        },
         ...overrides,
     };
 }

@@ -93,7 +93,7 @@ describe("offline plan (npm run plan)", () => {
                 .readFileSync(path.join(projectRoot, "Pulumi.main.yaml"), "utf8")
                 .replace("cost-center: platform", "cost-center:\n            secure: AAABAExampleCiphertext"),
         );
-        const result = await plan("--stack", "secret", "--file", withSecret, "--json");
+        const result = await plan("--stack", "main", "--file", withSecret, "--json");
         assert.equal(result.code, 0, result.stderr);
         const parsed = JSON.parse(result.stdout) as PlanJson;
         const provider = parsed.resources.find((r) => r.type === "pulumi:providers:aws");

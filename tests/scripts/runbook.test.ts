@@ -10,7 +10,11 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { parseRunbookArgs, RunbookError, runRunbook } from "../../scripts/runbook";
 
-const main = { memberAccountIds: ["222222222222", "333333333333"], executionRoleName: "AWS-SystemsManager-AutomationExecutionRole" };
+const main = {
+    memberAccountIds: ["222222222222", "333333333333"],
+    executionRoleName: "AWS-SystemsManager-AutomationExecutionRole",
+    regions: ["ap-northeast-1", "us-east-1"],
+};
 const argv = [
     "--document",
     "AWS-EnableS3BucketEncryption",
@@ -159,7 +163,7 @@ describe("runbook command (aws-sdk-client-mock)", () => {
         assert.throws(() => parseRunbookArgs(["--accounts", "all", "--regions", "us-east-1"], main), /--document is required/);
         assert.throws(
             () => parseRunbookArgs(["--document", "X", "--accounts", "all", "--regions", "mars"], main),
-            /--regions "mars" is not an AWS region/,
+            /--regions "mars" is not a region of the main stack; its regions are ap-northeast-1, us-east-1/,
         );
     });
 });

@@ -54,12 +54,12 @@ describe("stack configuration", () => {
 
     it("tells the user to quote an account ID that YAML read as a number", () => {
         const problems = problemsOf(mainWith((c) => (c.mainAccountId = 111111111111)));
-        assert.deepEqual(problems, ["mainAccountId 111111111111 must be a string (quote it in YAML)"]);
+        assert.deepEqual(problems, ['mainAccountId 111111111111 must be a string: YAML read it as a number; quote it, "111111111111"']);
     });
 
     it("rejects unknown keys, so a typo is not ignored", () => {
         const problems = problemsOf(mainWith((c) => (c.members[0].acountId = "222222222222")));
-        assert.deepEqual(problems, ["members[0].acountId is not a known key"]);
+        assert.deepEqual(problems, ['members[0].acountId is not a known key; did you mean "accountId"?']);
     });
 
     it("rejects an unknown stack role and still checks the other keys", () => {

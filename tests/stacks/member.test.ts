@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { ProgramRun } from "../../offline/recorder";
-import { baseHub, sampleHub } from "../helpers/hub";
+import { sampleHub } from "../helpers/hub";
 import { exampleConfig, ofType, runProgram } from "../helpers/program";
 
 describe("member stack (spoke mode)", () => {
@@ -36,7 +36,7 @@ describe("member stack (spoke mode)", () => {
 
     it("fails clearly when the member enables a capability the main stack does not export", async () => {
         await assert.rejects(
-            runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub: baseHub }) }),
+            runProgram("member", exampleConfig("member"), { stackOutputs: () => ({ hub: sampleHub({ goldenAmi: undefined }) }) }),
             /the main stack exports no "goldenAmi" outputs: turn goldenAmi.enabled on in the main stack/,
         );
     });

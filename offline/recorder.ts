@@ -21,6 +21,8 @@ export interface Registration {
     /** `region` input, else the provider's region; `global` for IAM and other global services. */
     region: string | undefined;
     inputs: Record<string, unknown>;
+    /** Input property to the URNs it depends on, as the engine hands them to CrossGuard (known even when the value is not). */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface ProgramRun {
@@ -81,6 +83,7 @@ interface RegisterRequest {
     getProvider(): string;
     getCustom(): boolean;
     getObject(): Parameters<typeof deserializeProperties>[0];
+    getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -103,7 +106,13 @@ class RecordingMonitor extends MockMonitor {
         super(mocks);
     }
 
-    private record(req: RegisterRequest | ReadRequest, response: UrnResponse, custom: boolean, rawInputs: Record<string, unknown>): void {
+    private record(
+        req: RegisterRequest | ReadRequest,
+        response: UrnResponse,
+        custom: boolean,
+        rawInputs: Record<string, unknown>,
+        propertyDependencies?: Record<string, string[]>,
+    ): void {
         const type = req.getType();
         const inputs = type.startsWith("pulumi:providers:") ? decodeProviderInputs(rawInputs) : rawInputs;
         const provider = req.getProvider() || undefined;
@@ -119,13 +128,18 @@ class RecordingMonitor extends MockMonitor {
             custom,
             provider,
             inputs,
+            propertyDependencies,
             ...facts,
         });
     }
 
     override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
         await super.registerResource(req, (err: unknown, response: UrnResponse | undefined) => {
-            if (!err && response) this.record(req, response, req.getCustom(), deserializeProperties(req.getObject()));
+            if (!err && response) {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap?.().forEach((urns, property) => (propertyDependencies[property] = urns.getUrnsList()));
+                this.record(req, response, req.getCustom(), deserializeProperties(req.getObject()), propertyDependencies);
+            }
             callback(err, response);
         });
     }

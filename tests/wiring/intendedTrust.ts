@@ -41,7 +41,7 @@ const roleArn = (account: string, name: string): string => `arn:aws:iam::${accou
 
 /**
  * A Pulumi Deployments token's subject
- * (https://www.pulumi.com/docs/pulumi-cloud/access-management/oidc/provider/aws/, "Configure the IAM role":
+ * (https://www.pulumi.com/docs/deployments/deployments/oidc/aws/, "Configure the IAM role and trust policy":
  * `pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write`).
  */
 export const pulumiToken = (organization: string, stack: string, operation: string): string =>
@@ -205,6 +205,13 @@ function hubRows(main: MainStackConfig): TrustRow[] {
             edge: "automation: Systems Manager runs multi-account Automation as the administration role",
             roleArn: roleArn(mainAccount, main.automation.administrationRoleName),
             callers: [{ kind: "service", service: "ssm.amazonaws.com", sourceAccount: mainAccount }],
+            organizationBound: false,
+            sourceAccountBound: true,
+        },
+        {
+            edge: "automation: the main account's other regions forward failures to its home bus",
+            roleArn: roleArn(mainAccount, `${prefix}-automation-forwarder`),
+            callers: [{ kind: "service", service: "events.amazonaws.com", sourceAccount: mainAccount }],
             organizationBound: false,
             sourceAccountBound: true,
         },

@@ -70,7 +70,8 @@ function accountOfRole(arn: string): string {
 }
 
 function callerKey(caller: Caller): string {
-    if (caller.kind === "role") return `role ${caller.arn}`;
+    // The organization is part of the key: the same ARN presented from another organization is another caller.
+    if (caller.kind === "role") return `role ${caller.arn} of ${caller.organizationId}`;
     if (caller.kind === "service") return `service ${caller.service}${caller.sourceAccount ? ` from ${caller.sourceAccount}` : ""}`;
     return `${caller.issuer} token aud=${caller.audience} sub=${caller.subject}`;
 }

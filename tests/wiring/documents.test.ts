@@ -342,7 +342,9 @@ describe("wiring: every IAM document of every plan, against the config", functio
             for (const arn of Object.values(delivery?.existingOidcProviders ?? {})) {
                 named++;
                 const [, account = "", host = ""] = /^arn:[\w-]+:iam::(\d{12}):oidc-provider\/(.+)$/.exec(arn) ?? [];
-                for (const provider of plan.run.registrations.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider"))
+                for (const provider of plan.run.registrations.filter(
+                    (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+                ))
                     if (provider.account === account && provider.inputs.url === `https://${host}`)
                         problems.push(`${plan.label}: makes ${provider.name} for ${host} in ${account}, where config names ${arn}`);
             }

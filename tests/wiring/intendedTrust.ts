@@ -72,25 +72,21 @@ function oidcCallers(args: {
 }): Caller[] {
     return [
         ...args.stacks.flatMap((stack) =>
-            args.operations.map(
-                (operation): Caller => ({
-                    kind: "oidc",
-                    provider: args.pulumiProvider,
-                    issuer: "pulumi",
-                    audience: args.pulumiOrganization,
-                    subject: pulumiToken(args.pulumiOrganization, stack, operation),
-                }),
-            ),
-        ),
-        ...(args.github?.subjects ?? []).map(
-            (subject): Caller => ({
+            args.operations.map((operation): Caller => ({
                 kind: "oidc",
-                provider: args.github?.provider ?? "",
-                issuer: "github",
-                audience: "sts.amazonaws.com",
-                subject,
-            }),
+                provider: args.pulumiProvider,
+                issuer: "pulumi",
+                audience: args.pulumiOrganization,
+                subject: pulumiToken(args.pulumiOrganization, stack, operation),
+            })),
         ),
+        ...(args.github?.subjects ?? []).map((subject): Caller => ({
+            kind: "oidc",
+            provider: args.github?.provider ?? "",
+            issuer: "github",
+            audience: "sts.amazonaws.com",
+            subject,
+        })),
     ];
 }
 

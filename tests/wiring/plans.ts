@@ -151,7 +151,10 @@ export function everythingOnBootstrap(base: Record<string, unknown>, main: Recor
     c.management = {
         roleName: m.management.roleName,
         readOnlyRoleName: m.management.readOnlyRoleName,
-        managedPolicyArns: ["arn:aws:iam::aws:policy/AWSCloudFormationFullAccess", "arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess"],
+        managedPolicyArns: [
+            "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess",
+            "arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess",
+        ],
     };
     c.members = {
         // Not the OUs of the generated main's delivery StackSet, which makes the same role names there.

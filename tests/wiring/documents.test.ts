@@ -192,6 +192,15 @@ function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[], d
                         why: "a preview token on a deploy role",
                         caller: { ...caller, subject: pulumiToken(organization, stack, "preview") },
                     });
+            } else {
+                // A pull-request job's token names its stack's environment: another stack's environment is refused.
+                const environment = /:environment:preview-([^:]+)$/.exec(caller.subject)?.[1];
+                if (environment !== undefined)
+                    for (const other of designStacks.filter((name) => name !== environment))
+                        denied.push({
+                            why: `another stack's (${other}) pull-request token`,
+                            caller: { ...caller, subject: caller.subject.replace(/preview-[^:]+$/, `preview-${other}`) },
+                        });
             }
         }
     }

@@ -24,6 +24,8 @@ export interface Registration {
     /** Resource options the engine would apply: ignoreChanges, and the names of structured aliases. */
     ignoreChanges?: string[];
     aliasNames?: string[];
+    /** Input property to the URNs it depends on, as the engine hands them to CrossGuard (known even when the value is not). */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface ProgramRun {
@@ -87,6 +89,7 @@ interface RegisterRequest {
     getIgnorechangesList?(): string[];
     getAliasesList?(): { getSpec?(): { getName(): string } | undefined }[];
     getAliasurnsList?(): string[];
+    getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -109,7 +112,13 @@ class RecordingMonitor extends MockMonitor {
         super(mocks);
     }
 
-    private record(req: RegisterRequest | ReadRequest, response: UrnResponse, custom: boolean, rawInputs: Record<string, unknown>): void {
+    private record(
+        req: RegisterRequest | ReadRequest,
+        response: UrnResponse,
+        custom: boolean,
+        rawInputs: Record<string, unknown>,
+        propertyDependencies?: Record<string, string[]>,
+    ): void {
         const type = req.getType();
         const inputs = type.startsWith("pulumi:providers:") ? decodeProviderInputs(rawInputs) : rawInputs;
         const provider = req.getProvider() || undefined;
@@ -135,13 +144,18 @@ class RecordingMonitor extends MockMonitor {
                 }),
                 ...(register.getAliasurnsList?.() ?? []).map((aliasUrn) => aliasUrn.split("::").pop() ?? aliasUrn),
             ],
+            propertyDependencies,
             ...facts,
         });
     }
 
     override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
         await super.registerResource(req, (err: unknown, response: UrnResponse | undefined) => {
-            if (!err && response) this.record(req, response, req.getCustom(), deserializeProperties(req.getObject()));
+            if (!err && response) {
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap?.().forEach((urns, property) => (propertyDependencies[property] = urns.getUrnsList()));
+                this.record(req, response, req.getCustom(), deserializeProperties(req.getObject()), propertyDependencies);
+            }
             callback(err, response);
         });
     }

@@ -1,7 +1,15 @@
 import { strict as assert } from "node:assert";
 import type { PolicyDocument } from "../../components/iam";
 import { allowEverything, decide, withSimulatableIssuer, type Decision } from "../helpers/iam";
-import { intendedTrust, stackSetAccount, strangerAccount, strangerOrganization, type Caller, type TrustRow } from "./intendedTrust";
+import {
+    intendedTrust,
+    pulumiToken,
+    stackSetAccount,
+    strangerAccount,
+    strangerOrganization,
+    type Caller,
+    type TrustRow,
+} from "./intendedTrust";
 import { asList, documentsOf, statementsOf, wiringPlans, type FoundDocument, type WiringPlan } from "./plans";
 
 /**
@@ -31,9 +39,10 @@ const organizationIdToken = /\bo-[a-z0-9]{10,32}\b/g;
 /** Any 12-digit number in an IAM document is read as an account ID (ARNs, principals, condition values). */
 const accountToken = /(?<!\d)\d{12}(?!\d)/g;
 
+/** The organization a plan's config names: its own (main, bootstrap) or its main stack's (member). */
 function organizationOf(plan: WiringPlan): string {
     const id = plan.mainValues.organizationId;
-    if (typeof id !== "string") throw new Error(`${plan.label}: its main stack config names no organizationId`);
+    if (typeof id !== "string") throw new Error(`${plan.label}: neither its config nor its main stack's names an organizationId`);
     return id;
 }
 
@@ -61,7 +70,8 @@ function accountOfRole(arn: string): string {
 }
 
 function callerKey(caller: Caller): string {
-    if (caller.kind === "role") return `role ${caller.arn}`;
+    // The organization is part of the key: the same ARN presented from another organization is another caller.
+    if (caller.kind === "role") return `role ${caller.arn} of ${caller.organizationId}`;
     if (caller.kind === "service") return `service ${caller.service}${caller.sourceAccount ? ` from ${caller.sourceAccount}` : ""}`;
     return `${caller.issuer} token aud=${caller.audience} sub=${caller.subject}`;
 }
@@ -113,7 +123,7 @@ async function simulate(caller: Caller, roleArn: string, trust: PolicyDocument):
 }
 
 /** Callers the design does not name for this row, derived from its own callers: strangers and unnamed insiders. */
-function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[]): { why: string; caller: Caller }[] {
+function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[], designStacks: string[]): { why: string; caller: Caller }[] {
     const org = organizationOf(plan);
     const roleAccount = accountOfRole(row.roleArn);
     const insiders = [...configuredAccounts(plan)];
@@ -168,6 +178,30 @@ function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[]): 
                 why: "a token of our organization for a stack or branch the design does not name",
                 caller: { ...caller, subject: otherStack },
             });
+            const [, organization = "", stack = "", operation = ""] =
+                /^pulumi:deploy:org:([^:]+):project:[^:]+:stack:([^:]+):operation:([^:]+):/.exec(caller.subject) ?? [];
+            if (caller.issuer === "pulumi") {
+                // Each stack's roles take only that stack's tokens (issue 12): every other stack of the design is refused.
+                for (const other of designStacks.filter((name) => name !== stack))
+                    denied.push({
+                        why: `another stack's (${other}) token`,
+                        caller: { ...caller, subject: pulumiToken(organization, other, operation) },
+                    });
+                if (operation !== "preview")
+                    denied.push({
+                        why: "a preview token on a deploy role",
+                        caller: { ...caller, subject: pulumiToken(organization, stack, "preview") },
+                    });
+            } else {
+                // A pull-request job's token names its stack's environment: another stack's environment is refused.
+                const environment = /:environment:preview-([^:]+)$/.exec(caller.subject)?.[1];
+                if (environment !== undefined)
+                    for (const other of designStacks.filter((name) => name !== environment))
+                        denied.push({
+                            why: `another stack's (${other}) pull-request token`,
+                            caller: { ...caller, subject: caller.subject.replace(/preview-[^:]+$/, `preview-${other}`) },
+                        });
+            }
         }
     }
     // Every other caller of this plan's table that this row does not name: e.g. the preview role on the deploy role.
@@ -178,9 +212,20 @@ function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[]): 
 describe("wiring: every IAM document of every plan, against the config", function () {
     this.timeout(600_000);
     let plans: PlanDocuments[] = [];
+    /** Every stack name of the design: the stacks planned, main's delivery stacks, the deployments stack's stacks. */
+    let designStacks: string[] = [];
 
     before(async () => {
         plans = (await wiringPlans()).map((plan) => ({ plan, documents: plan.run.registrations.flatMap(documentsOf) }));
+        const named = new Set<string>();
+        for (const { plan } of plans) {
+            named.add(plan.stack);
+            const delivery = plan.values.delivery as { stacks?: unknown } | undefined;
+            if (plan.stackRole === "main") for (const stack of asList(delivery?.stacks)) named.add(String(stack));
+            if (plan.stackRole === "deployments")
+                for (const stack of asList(plan.values.stacks as { name: string }[] | undefined)) named.add(stack.name);
+        }
+        designStacks = [...named].sort();
     });
 
     it("plans every stack file and the generated every-option stacks, and finds their documents (StackSet templates included)", () => {
@@ -189,8 +234,10 @@ describe("wiring: every IAM document of every plan, against the config", functio
             "Pulumi.main.yaml",
             "Pulumi.member.yaml",
             "Pulumi.deployments.yaml",
+            "Pulumi.bootstrap.yaml",
             "generated: every option on (main)",
             "generated: every option on (member)",
+            "generated: every option on (bootstrap)",
         ])
             assert.ok(labels.includes(expected), `${expected} was not planned; planned: ${labels.join(", ")}`);
         const all = plans.flatMap(({ documents }) => documents);
@@ -209,8 +256,8 @@ describe("wiring: every IAM document of every plan, against the config", functio
         const problems: string[] = [];
         let checked = 0;
         for (const { plan, documents } of plans) {
-            const org = organizationOf(plan);
             for (const found of documents) {
+                const org = organizationOf(plan);
                 for (const statement of statementsOf(found.document)) {
                     for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
                         for (const [key, raw] of Object.entries(keys)) {
@@ -295,6 +342,61 @@ describe("wiring: every IAM document of every plan, against the config", functio
         );
     });
 
+    it("makes no OIDC provider for a URL whose existing provider the config names (IAM allows one per URL per account)", () => {
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html
+        const problems: string[] = [];
+        let named = 0;
+        for (const { plan } of plans) {
+            const delivery = plan.values.delivery as { existingOidcProviders?: Record<string, string> } | undefined;
+            for (const arn of Object.values(delivery?.existingOidcProviders ?? {})) {
+                named++;
+                const [, account = "", host = ""] = /^arn:[\w-]+:iam::(\d{12}):oidc-provider\/(.+)$/.exec(arn) ?? [];
+                for (const provider of plan.run.registrations.filter(
+                    (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+                ))
+                    if (provider.account === account && provider.inputs.url === `https://${host}`)
+                        problems.push(`${plan.label}: makes ${provider.name} for ${host} in ${account}, where config names ${arn}`);
+            }
+        }
+        assert.deepEqual(problems, []);
+        assert.ok(named >= 4, `only ${named} existing providers are named: the generated main and member should name both`);
+    });
+
+    it("points each stack's Deployments at the deploy role its config names, one whose intended trust takes that stack's update token", () => {
+        const problems: string[] = [];
+        let checked = 0;
+        for (const { plan } of plans.filter(({ plan }) => plan.stackRole === "deployments")) {
+            const organization = String(plan.values.pulumiOrganization);
+            const configured = plan.values.stacks as { name: string; accountId: string; deployerRoleName?: string }[];
+            for (const stack of configured) {
+                checked++;
+                // The schema's default deployer name, as main's and the member stack's delivery.deployerRoleName.
+                const expected = `arn:aws:iam::${stack.accountId}:role/${stack.deployerRoleName ?? "multi-account-ops-deployer"}`;
+                const settings = plan.run.registrations.find(
+                    (r) => r.type === "pulumiservice:index:DeploymentSettings" && r.inputs.stack === stack.name,
+                );
+                const oidc = (settings?.inputs.operationContext as { oidc?: { aws?: { roleARN?: string } } } | undefined)?.oidc;
+                if (oidc?.aws?.roleARN !== expected) {
+                    problems.push(`${plan.label}: ${stack.name} deploys as ${String(oidc?.aws?.roleARN)}, not ${expected}`);
+                    continue;
+                }
+                const update = pulumiToken(organization, stack.name, "update");
+                const trusted = plans.some(
+                    ({ plan: other }) =>
+                        other.stack === stack.name &&
+                        intendedTrust(other).some(
+                            (row) =>
+                                row.roleArn === expected &&
+                                row.callers.some((caller) => caller.kind === "oidc" && caller.subject === update),
+                        ),
+                );
+                if (!trusted) problems.push(`${plan.label}: no plan of stack ${stack.name} has ${expected} taking ${update}`);
+            }
+        }
+        assert.deepEqual(problems, []);
+        assert.ok(checked >= 2, `only ${checked} deployment stacks were checked`);
+    });
+
     it("allows each intended caller and denies strangers, other organizations and unnamed principals (iam-simulate)", async () => {
         const problems: string[] = [];
         let allowed = 0;
@@ -314,7 +416,7 @@ describe("wiring: every IAM document of every plan, against the config", functio
                     if (decision !== "Allowed")
                         problems.push(`${plan.label}: ${callerKey(caller)} should assume ${roleArn} (${row.edge}), got ${decision}`);
                 }
-                for (const { why, caller } of deniedCallers(row, plan, everyCaller)) {
+                for (const { why, caller } of deniedCallers(row, plan, everyCaller, designStacks)) {
                     denied++;
                     const decision = await simulate(caller, roleArn, trust);
                     if (decision === "Allowed") problems.push(`${plan.label}: ${why}, ${callerKey(caller)}, may assume ${roleArn}`);

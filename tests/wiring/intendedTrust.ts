@@ -1,5 +1,5 @@
 import { parseStackConfig } from "../../stacks/config/load";
-import type { MainStackConfig, MemberStackConfig } from "../../stacks/config/schema";
+import type { BootstrapStackConfig, MainStackConfig, MemberStackConfig } from "../../stacks/config/schema";
 import type { WiringPlan } from "./plans";
 
 /**
@@ -39,8 +39,56 @@ export const strangerOrganization = "o-strangerorg1";
 
 const roleArn = (account: string, name: string): string => `arn:aws:iam::${account}:role/${name}`;
 
-const pulumiToken = (organization: string, stack: string, operation: string): string =>
+/**
+ * A Pulumi Deployments token's subject
+ * (https://www.pulumi.com/docs/deployments/deployments/oidc/aws/, "Configure the IAM role and trust policy":
+ * `pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write`).
+ */
+export const pulumiToken = (organization: string, stack: string, operation: string): string =>
     `pulumi:deploy:org:${organization}:project:multi-account-ops:stack:${stack}:operation:${operation}:scope:write`;
+
+/** Deployments' write operations; previews get their own token (`operation:preview`). */
+const deployOperations = ["update", "refresh", "destroy"];
+
+/**
+ * A GitHub job that names an environment gets `repo:<owner>/<repo>:environment:<name>` as its subject
+ * (https://docs.github.com/en/actions/reference/security/oidc, "Filtering for a specific environment");
+ * the preview workflow runs each stack's job in the environment `preview-<stack>`.
+ */
+const githubPreviewSubject = (repository: string, stack: string): string => `repo:${repository}:environment:preview-${stack}`;
+
+/** An IAM OIDC provider's ARN ends with its URL without https:// (one per URL per account). */
+const oidcProviderArn = (account: string, host: string): string => `arn:aws:iam::${account}:oidc-provider/${host}`;
+const pulumiHost = "api.pulumi.com/oidc";
+const githubHost = "token.actions.githubusercontent.com";
+
+/** OIDC callers: each stack's Pulumi token for each operation, and GitHub subjects. */
+function oidcCallers(args: {
+    pulumiProvider: string;
+    pulumiOrganization: string;
+    stacks: string[];
+    operations: string[];
+    github?: { provider: string; subjects: string[] };
+}): Caller[] {
+    return [
+        ...args.stacks.flatMap((stack) =>
+            args.operations.map((operation): Caller => ({
+                kind: "oidc",
+                provider: args.pulumiProvider,
+                issuer: "pulumi",
+                audience: args.pulumiOrganization,
+                subject: pulumiToken(args.pulumiOrganization, stack, operation),
+            })),
+        ),
+        ...(args.github?.subjects ?? []).map((subject): Caller => ({
+            kind: "oidc",
+            provider: args.github?.provider ?? "",
+            issuer: "github",
+            audience: "sts.amazonaws.com",
+            subject,
+        })),
+    ];
+}
 
 /** Rows for one member account, from the main stack's config (role names, the hub's role ARNs). */
 function memberRows(main: MainStackConfig, account: string): TrustRow[] {
@@ -114,31 +162,19 @@ function hubRows(main: MainStackConfig): TrustRow[] {
     const management = main.management?.accountId ?? mainAccount;
     const publisher = roleArn(mainAccount, `${prefix}-ami-publisher`);
     const delivery = main.delivery;
-    const pulumiProvider = `arn:aws:iam::${mainAccount}:oidc-provider/api.pulumi.com/oidc`;
-    const githubProvider = `arn:aws:iam::${mainAccount}:oidc-provider/token.actions.githubusercontent.com`;
+    // The configured existing providers, or the ones this stack makes in the main account.
+    const pulumiProvider = delivery.existingOidcProviders.pulumi ?? oidcProviderArn(mainAccount, pulumiHost);
+    const githubProvider = delivery.existingOidcProviders.github ?? oidcProviderArn(mainAccount, githubHost);
     const pulumiOrg = delivery.pulumiOrganization ?? "";
-    const oidc = (operations: string[], githubSubject: string): Caller[] => [
-        ...delivery.stacks.flatMap((stack) =>
-            operations.map((operation): Caller => ({
-                kind: "oidc",
-                provider: pulumiProvider,
-                issuer: "pulumi",
-                audience: pulumiOrg,
-                subject: pulumiToken(pulumiOrg, stack, operation),
-            })),
-        ),
-        ...(delivery.github.actionsOidc && delivery.github.repository
-            ? [
-                  {
-                      kind: "oidc",
-                      provider: githubProvider,
-                      issuer: "github",
-                      audience: "sts.amazonaws.com",
-                      subject: `repo:${delivery.github.repository}:${githubSubject}`,
-                  } satisfies Caller,
-              ]
-            : []),
-    ];
+    const repository = delivery.github.actionsOidc ? delivery.github.repository : undefined;
+    const oidc = (operations: string[], githubSubjects: (repository: string) => string[]): Caller[] =>
+        oidcCallers({
+            pulumiProvider,
+            pulumiOrganization: pulumiOrg,
+            stacks: delivery.stacks,
+            operations,
+            github: repository ? { provider: githubProvider, subjects: githubSubjects(repository) } : undefined,
+        });
     const rows: TrustRow[] = [
         {
             edge: "golden AMI: build instances take the Image Builder instance role",
@@ -169,16 +205,23 @@ function hubRows(main: MainStackConfig): TrustRow[] {
             sourceAccountBound: true,
         },
         {
+            edge: "automation: the main account's other regions forward failures to its home bus",
+            roleArn: roleArn(mainAccount, `${prefix}-automation-forwarder`),
+            callers: [{ kind: "service", service: "events.amazonaws.com", sourceAccount: mainAccount }],
+            organizationBound: false,
+            sourceAccountBound: true,
+        },
+        {
             edge: "delivery: Pulumi Deployments (and GitHub pushes) deploy as the deployer",
             roleArn: roleArn(mainAccount, delivery.deployerRoleName),
-            callers: oidc(["update", "refresh", "destroy"], `ref:refs/heads/${delivery.github.branch}`),
+            callers: oidc(deployOperations, (repo) => [`repo:${repo}:ref:refs/heads/${delivery.github.branch}`]),
             organizationBound: false,
             sourceAccountBound: false,
         },
         {
             edge: "delivery: previews (and GitHub pull requests) read as the preview role",
             roleArn: roleArn(mainAccount, delivery.readOnlyRoleName),
-            callers: oidc(["preview"], "pull_request"),
+            callers: oidc(["preview"], (repo) => delivery.stacks.map((stack) => githubPreviewSubject(repo, stack))),
             organizationBound: false,
             sourceAccountBound: false,
         },
@@ -193,15 +236,95 @@ function hubRows(main: MainStackConfig): TrustRow[] {
     return [...rows, ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` }))];
 }
 
+/**
+ * A member stack's own OIDC roles in its account (issue 12): the deploy role takes only this stack's
+ * update/refresh/destroy tokens, the read-only role its preview token and its pull-request job's token.
+ */
+function memberStackRows(member: MemberStackConfig, stack: string): TrustRow[] {
+    const delivery = member.delivery;
+    if (!member.features.delivery || !delivery.pulumiOrganization) return [];
+    const account = member.accountId;
+    const pulumiProvider = delivery.existingOidcProviders.pulumi ?? oidcProviderArn(account, pulumiHost);
+    const githubProvider = delivery.existingOidcProviders.github ?? oidcProviderArn(account, githubHost);
+    const repository = delivery.github.repository;
+    const common = { pulumiProvider, pulumiOrganization: delivery.pulumiOrganization, stacks: [stack] };
+    return [
+        {
+            edge: "delivery: a member stack's own Deployments tokens deploy its account",
+            roleArn: roleArn(account, delivery.deployerRoleName),
+            callers: oidcCallers({ ...common, operations: deployOperations }),
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+        {
+            edge: "delivery: a member stack's own previews (and pull requests) read its account",
+            roleArn: roleArn(account, delivery.readOnlyRoleName),
+            callers: oidcCallers({
+                ...common,
+                operations: ["preview"],
+                github: repository ? { provider: githubProvider, subjects: [githubPreviewSubject(repository, stack)] } : undefined,
+            }),
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+    ];
+}
+
+/**
+ * The bootstrap (issue 12): with the management account's credentials, the role the hub assumes there and
+ * its read-only twin, and by StackSet the hub's access role and its twin in every account of the OUs. The
+ * write roles trust main's deployer and the configured admin roles; the twins the preview role as well.
+ */
+function bootstrapRows(bootstrap: BootstrapStackConfig): TrustRow[] {
+    const org = bootstrap.organizationId;
+    const main = bootstrap.mainAccountId;
+    const writers: Caller[] = [roleArn(main, bootstrap.deployerRoleName), ...bootstrap.adminRoleArns].map((arn) => ({
+        kind: "role",
+        arn,
+        organizationId: org,
+    }));
+    const readers: Caller[] = [...writers, { kind: "role", arn: roleArn(main, bootstrap.readOnlyRoleName), organizationId: org }];
+    const row = (edge: string, arn: string, callers: Caller[]): TrustRow => ({
+        edge,
+        roleArn: arn,
+        callers,
+        organizationBound: true,
+        sourceAccountBound: false,
+    });
+    return [
+        row(
+            "bootstrap: main's deployer (and the admin roles) reach the management account",
+            roleArn(bootstrap.managementAccountId, bootstrap.management.roleName),
+            writers,
+        ),
+        row(
+            "bootstrap: main's deployer, admin and preview roles read the management account",
+            roleArn(bootstrap.managementAccountId, bootstrap.management.readOnlyRoleName),
+            readers,
+        ),
+        row(
+            "bootstrap: main's deployer (and the admin roles) reach every account of the OUs (StackSet)",
+            roleArn(stackSetAccount, bootstrap.members.roleName),
+            writers,
+        ),
+        row(
+            "bootstrap: main's deployer, admin and preview roles read every account of the OUs (StackSet)",
+            roleArn(stackSetAccount, bootstrap.members.readOnlyRoleName),
+            readers,
+        ),
+    ];
+}
+
 /** Every intended trust edge of one plan, from its config (and its main stack's). */
 export function intendedTrust(plan: WiringPlan): TrustRow[] {
-    const main = parseStackConfig(plan.mainValues) as MainStackConfig;
     if (plan.stackRole === "deployments") return [];
+    if (plan.stackRole === "bootstrap") return bootstrapRows(parseStackConfig(plan.values) as BootstrapStackConfig);
+    const main = parseStackConfig(plan.mainValues) as MainStackConfig;
     const rows = hubRows(main);
     if (plan.stackRole === "main") {
         for (const member of main.members) rows.push(...memberRows(main, member.accountId));
         return rows;
     }
     const member = parseStackConfig(plan.values) as MemberStackConfig;
-    return memberRows(main, member.accountId);
+    return [...memberRows(main, member.accountId), ...memberStackRows(member, plan.stack)];
 }

@@ -8,16 +8,21 @@ import { projectRoot } from "../helpers/program";
 
 /**
  * The plans the wiring tests read: every `Pulumi.<stack>.yaml` in the repository (found, not listed,
- * so a new stack file is covered the day it is added), plus generated main and member stacks that
- * turn every capability and option on. Each plan carries the config values its expectations come from.
+ * so a new stack file is covered the day it is added), plus generated main, member and bootstrap stacks
+ * that turn every capability and option on. Each plan carries the config values its expectations come from.
  */
 export interface WiringPlan {
     /** `Pulumi.main.yaml`, or `generated: every option on (main)`. */
     label: string;
-    stackRole: "main" | "member" | "deployments";
+    /** The Pulumi stack name the program ran as: it is part of every Pulumi Deployments token's subject. */
+    stack: string;
+    stackRole: "main" | "member" | "deployments" | "bootstrap";
     /** This stack's config values, without the namespace. */
     values: Record<string, unknown>;
-    /** The main stack's values (the same object for a main stack): the organization and its accounts. */
+    /**
+     * The main stack's values for a member stack (the organization and its accounts); this stack's own
+     * values otherwise: main, bootstrap and deployments stacks name their accounts in their own config.
+     */
     mainValues: Record<string, unknown>;
     run: ProgramRun;
 }
@@ -53,7 +58,13 @@ function encode(values: Record<string, unknown>): Record<string, string> {
 export function everythingOnMain(base: Record<string, unknown>): Record<string, unknown> {
     const c = structuredClone(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     const org = String(c.organizationId);
-    c.management = { accountId: "999999999999", roleName: "OrganizationAccountAccessRole", callAs: "DELEGATED_ADMIN" };
+    // The bootstrap's role names (AWS Organizations makes no OrganizationAccountAccessRole in the management account).
+    c.management = {
+        accountId: "999999999999",
+        roleName: "multi-account-ops-management",
+        readOnlyRoleName: "multi-account-ops-management-read-only",
+        callAs: "DELEGATED_ADMIN",
+    };
     c.members = (c.members as Record<string, unknown>[]).map((member) => ({ ...member, features: {}, regions: undefined }));
     c.members = JSON.parse(JSON.stringify(c.members)); // drops the undefined regions
     c.goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
@@ -65,7 +76,11 @@ export function everythingOnMain(base: Record<string, unknown>): Record<string, 
         targetAccountIds: ["666666666666"],
         nativeSsmParameters: true,
     };
-    c.inventory.bucketAccount = { accountId: "777777777777", roleName: "OrganizationAccountAccessRole" };
+    c.inventory.bucketAccount = {
+        accountId: "777777777777",
+        roleName: "OrganizationAccountAccessRole",
+        readOnlyRoleName: "inventory-bucket-read-only",
+    };
     c.inventory.encryption = "KMS";
     c.inventory.collection = "quickSetup";
     c.inventory.quickSetup = { organizationalUnitIds: ["ou-ab12-cdef3456"] };
@@ -75,15 +90,36 @@ export function everythingOnMain(base: Record<string, unknown>): Record<string, 
     c.automation.exactArnsUpTo = 1;
     c.automation.extraManagedPolicyArns = ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"];
     c.delivery.useDeployRoles = true;
-    c.delivery.stacks = ["main", "member"];
-    c.delivery.github = { actionsOidc: true, repository: "my-org/multi-account-ops", branch: "main" };
+    // Stacks that run with the main account's credentials; member stacks have their own roles.
+    c.delivery.stacks = ["main", "main-canary"];
+    c.delivery.organizationalUnitIds = ["ou-ab12-cdef3456"];
+    c.delivery.existingOidcProviders = {
+        pulumi: `arn:aws:iam::${String(c.mainAccountId)}:oidc-provider/api.pulumi.com/oidc`,
+        github: `arn:aws:iam::${String(c.mainAccountId)}:oidc-provider/token.actions.githubusercontent.com`,
+    };
+    c.delivery.github = { actionsOidc: true, repository: "my-org/multi-account-ops", branch: "release" };
     return c;
 }
 
-/** The example member stack with every capability on, its own deploy roles included. */
+/**
+ * The example member stack with every capability on: the hub's deploy roles, and its own OIDC deploy and
+ * read-only roles through OIDC providers that already exist in its account, GitHub pull requests included.
+ */
 export function everythingOnMember(base: Record<string, unknown>): Record<string, unknown> {
     const c = structuredClone(base) as Record<string, unknown>;
+    const account = String(c.accountId);
     c.features = { goldenAmi: true, inventory: true, managedInstances: true, automation: true, delivery: true };
+    c.delivery = {
+        pulumiOrganization: "my-org",
+        deployerRoleName: "sandbox-deployer",
+        readOnlyRoleName: "sandbox-preview",
+        github: { repository: "my-org/multi-account-ops" },
+        existingOidcProviders: {
+            pulumi: `arn:aws:iam::${account}:oidc-provider/api.pulumi.com/oidc`,
+            github: `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
+        },
+    };
+    c.deployRoleManagedPolicyArns = ["arn:aws:iam::aws:policy/PowerUserAccess"];
     c.managedInstances = {
         enabled: true,
         endpoints: { logs: true, kms: true, s3Gateway: true },
@@ -95,6 +131,37 @@ export function everythingOnMember(base: Record<string, unknown>): Record<string
         enabled: true,
         extraManagedPolicyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
         inlinePolicies: { "enable-s3-bucket-encryption": { actions: ["s3:PutEncryptionConfiguration"], resources: ["arn:aws:s3:::*"] } },
+    };
+    return c;
+}
+
+/**
+ * The example bootstrap with every option: several admin roles, several OUs, role names and policies of
+ * its own, and the generated main's management role names, so the two plans describe one installation.
+ */
+export function everythingOnBootstrap(base: Record<string, unknown>, main: Record<string, unknown>): Record<string, unknown> {
+    const c = structuredClone(base) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const m = main as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const mainAccount = String(c.mainAccountId);
+    c.namePrefix = "mao-bootstrap";
+    c.defaultTags = { "cost-center": "platform" };
+    c.deployerRoleName = m.delivery.deployerRoleName;
+    c.readOnlyRoleName = m.delivery.readOnlyRoleName;
+    c.adminRoleArns = [`arn:aws:iam::${mainAccount}:role/platform-admin`, `arn:aws:iam::${mainAccount}:role/break-glass/emergency-admin`];
+    c.management = {
+        roleName: m.management.roleName,
+        readOnlyRoleName: m.management.readOnlyRoleName,
+        managedPolicyArns: [
+            "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess",
+            "arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess",
+        ],
+    };
+    c.members = {
+        // Not the OUs of the generated main's delivery StackSet, which makes the same role names there.
+        organizationalUnitIds: ["ou-ab12-77776666", "ou-ab12-99998888"],
+        roleName: m.delivery.memberDeployRoleName,
+        readOnlyRoleName: m.delivery.memberReadOnlyRoleName,
+        managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/IAMFullAccess"],
     };
     return c;
 }
@@ -111,7 +178,7 @@ async function run(
         stack,
         config,
         secretKeys,
-        ambientAccount: (values.mainAccountId ?? values.accountId) as string | undefined,
+        ambientAccount: (values.managementAccountId ?? values.mainAccountId ?? values.accountId) as string | undefined,
         stackOutputs: (name) => (name === values.mainStack ? mainOutputs : undefined),
     });
 }
@@ -132,12 +199,14 @@ async function computePlans(): Promise<WiringPlan[]> {
     const ordered = [...files].sort(([, a], [, b]) => Number(b.values.stackRole === "main") - Number(a.values.stackRole === "main"));
     for (const [stack, file] of ordered) {
         const role = file.values.stackRole as WiringPlan["stackRole"];
+        // Only a member stack reads another stack; bootstrap and deployments stacks name their accounts themselves.
         const mainName = typeof file.values.mainStack === "string" ? file.values.mainStack.split("/").pop() : undefined;
         const main = mainName ? mains.get(mainName) : undefined;
-        if (role !== "main" && !main)
+        if (role === "member" && !main)
             throw new Error(`Pulumi.${stack}.yaml names main stack ${String(file.values.mainStack)}, which has no stack file`);
         const plan: WiringPlan = {
             label: `Pulumi.${stack}.yaml`,
+            stack,
             stackRole: role,
             values: file.values,
             mainValues: main?.values ?? file.values,
@@ -148,10 +217,12 @@ async function computePlans(): Promise<WiringPlan[]> {
     }
     const exampleMain = files.get("main");
     const exampleMember = files.get("member");
+    const exampleBootstrap = files.get("bootstrap");
     if (exampleMain) {
         const values = everythingOnMain(exampleMain.values);
         const main: WiringPlan = {
             label: "generated: every option on (main)",
+            stack: "main",
             stackRole: "main",
             values,
             mainValues: values,
@@ -162,10 +233,22 @@ async function computePlans(): Promise<WiringPlan[]> {
             const memberValues = everythingOnMember(exampleMember.values);
             plans.push({
                 label: "generated: every option on (member)",
+                stack: "member",
                 stackRole: "member",
                 values: memberValues,
                 mainValues: values,
                 run: await run("member", { values: memberValues }, main.run.outputs),
+            });
+        }
+        if (exampleBootstrap) {
+            const bootstrapValues = everythingOnBootstrap(exampleBootstrap.values, values);
+            plans.push({
+                label: "generated: every option on (bootstrap)",
+                stack: "bootstrap",
+                stackRole: "bootstrap",
+                values: bootstrapValues,
+                mainValues: bootstrapValues,
+                run: await run("bootstrap", { values: bootstrapValues }),
             });
         }
     }

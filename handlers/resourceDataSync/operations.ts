@@ -233,6 +233,7 @@ export async function createSync(inputs: SyncInputs): Promise<{ id: string; outs
                 `"${otherOrganizationSync.SyncName}" and point the destination at it, then import or adopt it`,
         );
     }
+    const others = existing.map((item) => item.SyncName ?? "").filter((name) => name !== "");
     try {
         await session.ssm.send(
             new CreateResourceDataSyncCommand({
@@ -249,6 +250,17 @@ export async function createSync(inputs: SyncInputs): Promise<{ id: string; outs
             }),
         );
     } catch (error) {
+        // Each account may hold only a few syncs per Region (CreateResourceDataSync, Errors:
+        // ResourceDataSyncCountExceededException, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateResourceDataSync.html):
+        // name the ones that use up the quota instead of the bare "exceeded the allowed maximum".
+        if (errorName(error) === "ResourceDataSyncCountExceededException") {
+            throw new Error(
+                `cannot create resource data sync ${id}: ${where(inputs)} already has the most resource data syncs it may hold ` +
+                    `(${others.length} SyncToDestination: ${others.join(", ") || "none listed"}; SyncFromSource syncs count too): ` +
+                    `delete one it no longer needs, then retry`,
+                { cause: error },
+            );
+        }
         // Created by someone else since the list: treat it like any existing sync (never as ours).
         if (errorName(error) !== "ResourceDataSyncAlreadyExistsException") throw error;
         const raced = await findSync(session.ssm, inputs.syncName);
@@ -256,9 +268,38 @@ export async function createSync(inputs: SyncInputs): Promise<{ id: string; outs
         return { id, outs: await takeExisting(session, inputs, raced) };
     }
     // Claimed only after the create succeeded, so a failed or raced create never overwrites another's claim.
-    const claim = await writeClaim(session.ssm, inputs.syncName);
+    const claim = await claimOrRollBack(session.ssm, inputs, id);
     const created = await findSync(session.ssm, inputs.syncName);
     return { id, outs: outputsOf(inputs, created, { ownership: "created", claim }) };
+}
+
+/**
+ * Claims a sync this call just created. A failed create leaves nothing in Pulumi's state, so a sync
+ * created without its claim would be orphaned: the next run would find it and refuse it as someone
+ * else's. So when the claim cannot be written (no ssm:PutParameter on the claim parameter, an SCP, a
+ * throttle past the retries), the sync is deleted again before the error is reported.
+ */
+async function claimOrRollBack(ssm: SSMClient, inputs: SyncInputs, id: string): Promise<string> {
+    try {
+        return await writeClaim(ssm, inputs.syncName);
+    } catch (claimError) {
+        const reason = `could not write its claim parameter ${claimParameterName(inputs.syncName)} (${errorName(claimError)}: ${(claimError as Error).message})`;
+        try {
+            await ssm.send(new DeleteResourceDataSyncCommand({ SyncName: inputs.syncName, SyncType: "SyncToDestination" }));
+        } catch (deleteError) {
+            throw new Error(
+                `created resource data sync ${id} but ${reason}, and deleting it again failed too (${errorName(deleteError)}): ` +
+                    `it is not in this stack's state. Allow ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameter on that parameter, then ` +
+                    `import it: pulumi config set --path 'inventory.importSyncs[0]' ${id} (the next free index if the list has entries), then pulumi up`,
+                { cause: claimError },
+            );
+        }
+        throw new Error(
+            `created resource data sync ${id} but ${reason}, so it was deleted again: ` +
+                `allow ssm:PutParameter, ssm:GetParameter and ssm:DeleteParameter on that parameter, then retry`,
+            { cause: claimError },
+        );
+    }
 }
 
 /** The account, region and name of a resource, from its ID (`<account>/<region>/<name>`) or, for older state, its properties. */

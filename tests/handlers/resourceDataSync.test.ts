@@ -12,6 +12,7 @@ import {
     ParameterNotFound,
     PutParameterCommand,
     ResourceDataSyncAlreadyExistsException,
+    ResourceDataSyncCountExceededException,
     type ResourceDataSyncItem,
     ResourceDataSyncNotFoundException,
     SSMClient,
@@ -290,6 +291,65 @@ describe("organization resource data sync provider (aws-sdk-client-mock)", () =>
                 SyncType: "SyncToDestination",
             });
             assert.equal(aws.parameters.size, 0);
+        });
+    });
+
+    describe("never leaves a sync it created outside the state", () => {
+        const accessDenied = (action: string): Error =>
+            Object.assign(new Error(`User is not authorized to perform: ${action}`), { name: "AccessDeniedException" });
+
+        it("a claim that cannot be written deletes the new sync again, so the retry creates it instead of refusing it as someone else's", async () => {
+            // A failed create records nothing in Pulumi's state; a sync left behind would make the next
+            // create fail with "did not create it" (CreateResourceDataSync is not idempotent:
+            // ResourceDataSyncAlreadyExistsException, https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateResourceDataSync.html).
+            ssm.on(PutParameterCommand).rejects(accessDenied("ssm:PutParameter"));
+            await assert.rejects(create(inputs), (error: Error) => {
+                assert.match(
+                    error.message,
+                    /could not write its claim parameter \/multi-account-ops\/resource-data-syncs\/org-inventory-sync\/claim/,
+                );
+                assert.match(error.message, /AccessDeniedException/);
+                assert.match(error.message, /so it was deleted again/);
+                return true;
+            });
+            assert.equal(aws.syncs.size, 0, "the sync created without a claim is gone");
+            ssm.on(PutParameterCommand).callsFake(async (input: { Name: string; Value: string }) => {
+                aws.parameters.set(input.Name, input.Value);
+                return { Version: 1 };
+            });
+            const state = await create(inputs);
+            assert.equal(state.outs.ownership, "created");
+            assert.equal(aws.parameters.get(claimParameterName(inputs.syncName)), state.outs.claim);
+        });
+
+        it("when deleting it again fails too, the error names the sync and the exact import command", async () => {
+            ssm.on(PutParameterCommand).rejects(accessDenied("ssm:PutParameter"));
+            ssm.on(DeleteResourceDataSyncCommand).rejects(accessDenied("ssm:DeleteResourceDataSync"));
+            await assert.rejects(create(inputs), (error: Error) => {
+                assert.match(error.message, /deleting it again failed too \(AccessDeniedException\)/);
+                assert.ok(error.message.includes(`pulumi config set --path 'inventory.importSyncs[0]' ${id}`), error.message);
+                return true;
+            });
+            assert.equal(aws.syncs.size, 1);
+        });
+
+        it("the account's sync quota (ResourceDataSyncCountExceededException) is reported with the syncs that use it", async () => {
+            // CreateResourceDataSync, Errors: ResourceDataSyncCountExceededException, "You have exceeded the
+            // allowed maximum sync configurations" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateResourceDataSync.html).
+            for (const name of ["team-a", "team-b"])
+                aws.existing({ DestinationDataSharing: undefined, BucketName: `${name}-bucket` }, name);
+            ssm.on(CreateResourceDataSyncCommand).rejects(
+                new ResourceDataSyncCountExceededException({
+                    message: "You have exceeded the allowed maximum sync configurations.",
+                    ...metadata,
+                }),
+            );
+            await assert.rejects(create(inputs), (error: Error) => {
+                assert.match(error.message, /^cannot create resource data sync 222222222222\/us-east-1\/org-inventory-sync: /);
+                assert.match(error.message, /2 SyncToDestination: team-a, team-b/);
+                return true;
+            });
+            assert.equal(aws.parameters.size, 0, "no claim for a sync that was not created");
         });
     });
 

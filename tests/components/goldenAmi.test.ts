@@ -222,7 +222,8 @@ describe("golden AMI components under mocks", () => {
             MAX_CONCURRENCY: "10",
             POWERTOOLS_SERVICE_NAME: "ami-publisher",
             ORG_READER_ROLE_ARN: `arn:aws:iam::${management}:role/multi-account-ops-org-reader`,
-            ROLE_B_ACCOUNT_IDS: "222222222222,333333333333,444444444444,777777777777",
+            // 555555555555 runs its own member stack with goldenAmi on (memberStacks): its stack creates role B.
+            ROLE_B_ACCOUNT_IDS: "222222222222,333333333333,444444444444,555555555555,777777777777",
             ROLE_B_OU_IDS: "ou-ab12-cdef3456",
         });
         const onFailure = named(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "golden-ami-publisher-on-failure");

@@ -31,6 +31,9 @@ function sharingConfig(): Record<string, unknown> {
         targetAccountRoles: { [copyTarget]: "memberStack" },
     };
     goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: [stackSetOu] };
+    // While role B's StackSet is on, every account with goldenAmi declares its OU (none is in the StackSet's here).
+    for (const account of [...(config.members as Record<string, unknown>[]), ...(config.memberStacks as Record<string, unknown>[])])
+        account.organizationalUnitId = "ou-ab12-99999999";
     return config;
 }
 

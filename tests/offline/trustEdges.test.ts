@@ -13,6 +13,8 @@ describe("trust edges of roles a StackSet creates", () => {
         };
         config.goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-11111111", "ou-ab12-22222222"] };
         for (const member of [...config.members, ...config.memberStacks]) member.organizationalUnitId = "ou-ab12-33333333";
+        // The example leaves main's delivery StackSet off (the bootstrap stack makes those roles): turn it on here.
+        config.delivery.organizationalUnitIds = ["ou-ab12-44444444"];
         const run = await runProgram("main", config);
         const edges = trustEdges(run.registrations);
         const roleB = edges.find((e) => e.role === "arn:aws:iam::<account>:role/LambdaExecutionRoleForSSMParam");

@@ -71,7 +71,7 @@ describe("member stack (spoke mode)", () => {
         const goldenAmi = { ...hub.goldenAmi!, amiKeyArns: keys };
         const copyTarget = await runProgram(
             "member",
-            { ...exampleConfig("member"), goldenAmi: { receivesCopies: true } },
+            { ...exampleConfig("member"), features: { goldenAmi: true }, goldenAmi: { receivesCopies: true } },
             { stackOutputs: () => ({ hub: { ...hub, goldenAmi } }) },
         );
         const role = ofType(copyTarget, "aws:iam/role:Role").find((r) => r.inputs.name === "EC2ImageBuilderDistributionCrossAccountRole");

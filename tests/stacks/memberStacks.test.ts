@@ -40,11 +40,12 @@ describe("memberStacks: accounts that run their own member stack are members of 
         );
     });
 
-    it("delivery: the deployer may assume its deploy role and trusts its stack's Pulumi Deployments tokens", () => {
-        const policy = policyOf(named(run, "aws:iam/rolePolicy:RolePolicy", "delivery-deployer-assume-member-deploy-roles"));
-        assert.ok(allowedResources(policy, "sts:AssumeRole").includes(`arn:aws:iam::${sandbox}:role/multi-account-ops-deploy`));
+    it("delivery: main's deployer never trusts its stack's tokens (the member stack has its own OIDC roles in its account)", () => {
+        // Issue 12: each stack's token may assume only its own stack's role; a member stack deploys with the
+        // deployer role its own stack creates in its account (stacks/member.ts), never with main's.
         const trust = String(named(run, "aws:iam/role:Role", "delivery-deployer").inputs.assumeRolePolicy);
-        assert.match(trust, /project:multi-account-ops:stack:member:operation:update:scope:write/);
+        assert.match(trust, /project:multi-account-ops:stack:main:operation:update:scope:write/);
+        assert.doesNotMatch(trust, /stack:member:operation/);
     });
 
     it("the Athena tables project its inventory partitions", () => {

@@ -1,4 +1,5 @@
 import { parseStackConfig } from "../../stacks/config/load";
+import { memberFeatures, memberStackFeatures } from "../../stacks/config/resolve";
 import type { BootstrapStackConfig, MainStackConfig, MemberStackConfig } from "../../stacks/config/schema";
 import type { WiringPlan } from "./plans";
 
@@ -233,16 +234,39 @@ function hubRows(main: MainStackConfig): TrustRow[] {
             row.roleArn.endsWith(`:role/${delivery.memberDeployRoleName}`) ||
             row.roleArn.endsWith(`:role/${delivery.memberReadOnlyRoleName}`),
     );
-    return [...rows, ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` }))];
+    // Copy targets in role B's StackSet OUs get Image Builder's cross-account distribution role from the same StackSet:
+    // only Image Builder's service-linked role in main may assume it ("Set up cross-account AMI distribution").
+    const copyRoleFromStackSet =
+        main.goldenAmi.enabled &&
+        main.goldenAmi.roleStackSet.enabled &&
+        Object.values(main.goldenAmi.distribution.targetAccountRoles).includes("stackSet");
+    const copyRows: TrustRow[] = copyRoleFromStackSet
+        ? [
+              {
+                  edge: "golden AMI: Image Builder copies the AMI into copy targets (StackSet, every account of the OUs)",
+                  roleArn: roleArn(stackSetAccount, "EC2ImageBuilderDistributionCrossAccountRole"),
+                  callers: [
+                      {
+                          kind: "role",
+                          arn: `arn:aws:iam::${mainAccount}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder`,
+                          organizationId: org,
+                      },
+                  ],
+                  organizationBound: false,
+                  sourceAccountBound: false,
+              },
+          ]
+        : [];
+    return [...rows, ...copyRows, ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` }))];
 }
 
 /**
  * A member stack's own OIDC roles in its account (issue 12): the deploy role takes only this stack's
  * update/refresh/destroy tokens, the read-only role its preview token and its pull-request job's token.
  */
-function memberStackRows(member: MemberStackConfig, stack: string): TrustRow[] {
+function memberStackRows(member: MemberStackConfig, stack: string, deliveryOn: boolean): TrustRow[] {
     const delivery = member.delivery;
-    if (!member.features.delivery || !delivery.pulumiOrganization) return [];
+    if (!deliveryOn || !delivery.pulumiOrganization) return [];
     const account = member.accountId;
     const pulumiProvider = delivery.existingOidcProviders.pulumi ?? oidcProviderArn(account, pulumiHost);
     const githubProvider = delivery.existingOidcProviders.github ?? oidcProviderArn(account, githubHost);
@@ -326,5 +350,8 @@ export function intendedTrust(plan: WiringPlan): TrustRow[] {
         return rows;
     }
     const member = parseStackConfig(plan.values) as MemberStackConfig;
-    return [...memberRows(main, member.accountId), ...memberStackRows(member, plan.stack)];
+    // A member stack's capabilities: its own switches, else its memberStacks entry in main (stacks/member.ts).
+    const declared = main.memberStacks.find((entry) => entry.accountId === member.accountId);
+    const features = memberStackFeatures(member, declared ? memberFeatures(main, declared) : {});
+    return [...memberRows(main, member.accountId), ...memberStackRows(member, plan.stack, features.delivery)];
 }

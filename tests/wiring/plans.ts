@@ -67,6 +67,13 @@ export function everythingOnMain(base: Record<string, unknown>): Record<string, 
     };
     c.members = (c.members as Record<string, unknown>[]).map((member) => ({ ...member, features: {}, regions: undefined }));
     c.members = JSON.parse(JSON.stringify(c.members)); // drops the undefined regions
+    // While role B's StackSet is on, every account with goldenAmi declares its OU (these are outside the StackSet's).
+    for (const member of c.members as Record<string, unknown>[]) member.organizationalUnitId = "ou-ab12-99999999";
+    // The log-archive account that holds the inventory bucket runs its own member stack.
+    c.memberStacks = [
+        ...(c.memberStacks as Record<string, unknown>[]).map((account) => ({ ...account, organizationalUnitId: "ou-ab12-99999999" })),
+        { accountId: "777777777777", name: "log-archive", stack: "member-log-archive", organizationalUnitId: "ou-ab12-99999999" },
+    ];
     c.goldenAmi.roleStackSet = { enabled: true, organizationalUnitIds: ["ou-ab12-cdef3456"] };
     c.goldenAmi.distribution = {
         shareWithMembers: true,
@@ -74,6 +81,8 @@ export function everythingOnMain(base: Record<string, unknown>): Record<string, 
         organizationArns: [`arn:aws:organizations::999999999999:organization/${org}`],
         organizationalUnitArns: [`arn:aws:organizations::999999999999:ou/${org}/ou-ab12-cdef3456`],
         targetAccountIds: ["666666666666"],
+        // The copy target is in the StackSet's OU, which creates its cross-account distribution role.
+        targetAccountRoles: { "666666666666": "stackSet" },
         nativeSsmParameters: true,
     };
     c.inventory.bucketAccount = {
@@ -295,6 +304,19 @@ function isDocument(value: unknown): value is FoundDocument["document"] {
     return typeof value === "object" && value !== null && !Array.isArray(value) && "Statement" in value;
 }
 
+/**
+ * CloudFormation resolves `{"Fn::Sub": "...${AWS::Partition}..."}` per stack instance; the simulator needs plain
+ * strings, so the partition becomes `aws` (the account placeholder stays for the checks that read it).
+ */
+function resolveSub<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(resolveSub) as T;
+    if (typeof value !== "object" || value === null) return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1 && entries[0][0] === "Fn::Sub" && typeof entries[0][1] === "string")
+        return entries[0][1].replaceAll("${AWS::Partition}", "aws") as T;
+    return Object.fromEntries(entries.map(([key, child]) => [key, resolveSub(child)])) as T;
+}
+
 /** Every IAM document in a registration's inputs: JSON-string policies, nested objects, and the documents inside StackSet templates. */
 export function documentsOf(registration: Registration): FoundDocument[] {
     const found: FoundDocument[] = [];
@@ -313,7 +335,7 @@ export function documentsOf(registration: Registration): FoundDocument[] {
         }
         if (typeof value !== "object" || value === null) return;
         if (isDocument(value)) {
-            const document: FoundDocument = { registration, path: at, document: value };
+            const document: FoundDocument = { registration, path: at, document: templated ? resolveSub(value) : value };
             const key = at.split(".").pop() ?? "";
             if (key === "assumeRolePolicy" && registration.type === "aws:iam/role:Role") {
                 const name = typeof registration.inputs.name === "string" ? registration.inputs.name : registration.name;

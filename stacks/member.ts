@@ -62,6 +62,12 @@ export async function runMemberStack(config: MemberStackConfig): Promise<MemberS
     const providers = new AccountProviders({ stack, homeRegion: config.homeRegion, extraTags: config.defaultTags });
     const provider = providers.forAccount(config.accountId);
     const features = memberStackFeatures(config, declared.features);
+    // Delivery may be switched on by main's memberStacks entry, which the config parser cannot see: check here.
+    if (features.delivery && !config.delivery.pulumiOrganization) {
+        throw new StackConfigError([
+            `delivery.pulumiOrganization is required: the main stack's memberStacks entry for ${config.accountId} turns delivery on, and this stack's own OIDC roles need the Pulumi organization as their audience`,
+        ]);
+    }
 
     new MemberAccount(
         config.name,

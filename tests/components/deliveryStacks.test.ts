@@ -250,6 +250,11 @@ describe("delivery: preview-only runs hold no write credentials", function () {
         // Exercise every provider the main stack can make: members, management, bucket account, Quick Setup.
         const inventory = mainValues.inventory as Record<string, unknown>;
         inventory.bucketAccount = { accountId: "777777777777", roleName: "multi-account-ops-deploy" };
+        // The bucket account must be one the config names: a log-archive account running its own member stack.
+        mainValues.memberStacks = [
+            ...(mainValues.memberStacks as Record<string, unknown>[]),
+            { accountId: "777777777777", name: "log-archive", stack: "member-log-archive" },
+        ];
         inventory.collection = "quickSetup";
         inventory.quickSetup = { organizationalUnitIds: ["ou-ab12-cdef3456"] };
         (mainValues.delivery as Record<string, unknown>).organizationalUnitIds = ["ou-ab12-cdef3456"];
@@ -508,6 +513,8 @@ describe("delivery: OIDC providers that already exist", function () {
             /delivery\.existingOidcProviders\.pulumi .* is not the ARN of an IAM OIDC provider for api\.pulumi\.com\/oidc/,
         );
         const member = exampleConfig("member");
+        // The member stack switches delivery on itself here (else its memberStacks entry in main decides, at run time).
+        member.features = { delivery: true };
         delete (member.delivery as Record<string, unknown>).pulumiOrganization;
         try {
             parseStackConfig(member);

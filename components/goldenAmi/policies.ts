@@ -100,6 +100,36 @@ export function publisherPermissions(args: PublisherPermissionArgs): PolicyDocum
     return policy(...statements);
 }
 
+export interface PublisherQueueArgs {
+    targetQueueArn: string;
+    targetsDeadLetterQueueArn: string;
+    keyArn: string;
+}
+
+/**
+ * Role A's fan-out: it enqueues targets (SendMessageBatch is authorized as sqs:SendMessage), its
+ * event source mapping reads and deletes them (ReceiveMessage, DeleteMessage, GetQueueAttributes:
+ * "Using Lambda with Amazon SQS", execution role permissions, https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html),
+ * and a target given up goes to the targets' dead-letter queue. The queue is encrypted with the
+ * notification key: a consumer needs kms:Decrypt ("Configuring an Amazon SQS queue to trigger an AWS Lambda
+ * function", permissions for encrypted queues), a producer kms:GenerateDataKey and kms:Decrypt (SQS Developer
+ * Guide, "Key management"; granted in publisherPermissions' UseQueueKey). A separate document, so the
+ * event source mapping can wait for exactly it (CreateEventSourceMapping checks the role's SQS permissions).
+ */
+export function publisherQueuePermissions(args: PublisherQueueArgs): PolicyDocument {
+    return policy(
+        {
+            Sid: "ConsumeTargetQueue",
+            Effect: "Allow",
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            Resource: args.targetQueueArn,
+        },
+        { Sid: "EnqueueTargets", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.targetQueueArn },
+        { Sid: "ForwardFailedTargets", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.targetsDeadLetterQueueArn },
+        { Sid: "DecryptQueuedTargets", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keyArn },
+    );
+}
+
 export function lambdaTrust(accountId: string): PolicyDocument {
     return serviceTrust("lambda.amazonaws.com", accountId);
 }

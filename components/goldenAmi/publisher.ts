@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { roleArn } from "../arns";
 import { role } from "../iam";
 import { handlerArchive } from "../lambdaBundle";
-import { lambdaTrust, publisherPermissions, type PublisherPermissionArgs } from "./policies";
+import { lambdaTrust, publisherPermissions, publisherQueuePermissions, type PublisherPermissionArgs } from "./policies";
 
 export interface AmiPublisherArgs {
     partition: string;
@@ -23,20 +23,36 @@ export interface AmiPublisherArgs {
     orgReaderRoleArn?: pulumi.Input<string>;
     listOrganizationDirectly: boolean;
     maxConcurrency: number;
+    /** The Lambda's memory (MB), and so its CPU. */
+    memorySize: number;
+    timeoutSeconds: number;
+    fanOut: PublisherFanOutSettings;
     logRetentionDays: number;
     imageTopic: aws.sns.Topic;
     opsTopic: aws.sns.Topic;
     key: aws.kms.Key;
 }
 
+/** The fan-out queue's settings (docs/golden-ami.md, "Fan-out"). */
+export interface PublisherFanOutSettings {
+    /** More targets than this in one image are enqueued instead of written by the SNS-triggered invocation. */
+    threshold: number;
+    batchSize: number;
+    maximumConcurrency: number;
+    maxReceiveCount: number;
+}
+
 /**
  * The Lambda that writes the latest AMI ID into every receiving account (handlers/amiPublisher.ts),
- * its role A, log group, dead-letter queue and alarms.
+ * its role A, log group, dead-letter queue and alarms, and the fan-out queue (with its own dead-letter
+ * queue) through which the same function writes the targets of images too large for one invocation.
  */
 export class AmiPublisher extends pulumi.ComponentResource {
     readonly role: aws.iam.Role;
     readonly function: aws.lambda.Function;
     readonly deadLetterQueue: aws.sqs.Queue;
+    readonly targetQueue: aws.sqs.Queue;
+    readonly targetsDeadLetterQueue: aws.sqs.Queue;
 
     constructor(name: string, args: AmiPublisherArgs, opts?: pulumi.ComponentResourceOptions) {
         super("multi-account-ops:goldenAmi:AmiPublisher", name, {}, opts);
@@ -52,6 +68,42 @@ export class AmiPublisher extends pulumi.ComponentResource {
         this.deadLetterQueue = new aws.sqs.Queue(
             `${name}-dead-letters`,
             { region, name: `${functionName}-dead-letters`, kmsMasterKeyId: args.key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
+            child,
+        );
+
+        // The fan-out queue. Its visibility timeout is six times the function timeout ("Configuring an Amazon SQS queue
+        // to trigger an AWS Lambda function": "at least six times the function timeout", so Lambda can retry a throttled
+        // batch: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-lambda-function-trigger.html).
+        // After maxReceiveCount receives SQS moves a message to the dead-letter queue ("Using dead-letter queues in Amazon
+        // SQS", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html);
+        // the handler forwards a target it gives up on there itself on that last receive, with the reason.
+        // Both are encrypted with the notification key (SQS SSE with a customer managed key).
+        const targetQueueName = `${functionName}-targets`;
+        const targetQueueArn = `arn:${partition}:sqs:${region}:${accountId}:${targetQueueName}`;
+        this.targetsDeadLetterQueue = new aws.sqs.Queue(
+            `${name}-targets-dead-letters`,
+            {
+                region,
+                name: `${functionName}-targets-dead-letters`,
+                kmsMasterKeyId: args.key.arn,
+                messageRetentionSeconds: 14 * 24 * 3600,
+                // Only the target queue may redrive into it.
+                redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [targetQueueArn] }),
+            },
+            child,
+        );
+        this.targetQueue = new aws.sqs.Queue(
+            `${name}-targets`,
+            {
+                region,
+                name: targetQueueName,
+                kmsMasterKeyId: args.key.arn,
+                visibilityTimeoutSeconds: 6 * args.timeoutSeconds,
+                messageRetentionSeconds: 4 * 24 * 3600,
+                redrivePolicy: this.targetsDeadLetterQueue.arn.apply((deadLetterTargetArn) =>
+                    JSON.stringify({ deadLetterTargetArn, maxReceiveCount: args.fanOut.maxReceiveCount }),
+                ),
+            },
             child,
         );
 
@@ -87,6 +139,20 @@ export class AmiPublisher extends pulumi.ComponentResource {
             child,
         );
 
+        const queuePermissions = new aws.iam.RolePolicy(
+            `${name}-role-fan-out-queue`,
+            {
+                role: this.role.name,
+                name: "fan-out-queue",
+                policy: pulumi
+                    .all([this.targetQueue.arn, this.targetsDeadLetterQueue.arn, args.key.arn])
+                    .apply(([targetQueueArn, targetsDeadLetterQueueArn, keyArn]) =>
+                        JSON.stringify(publisherQueuePermissions({ targetQueueArn, targetsDeadLetterQueueArn, keyArn })),
+                    ),
+            },
+            child,
+        );
+
         this.function = new aws.lambda.Function(
             `${name}-function`,
             {
@@ -98,19 +164,27 @@ export class AmiPublisher extends pulumi.ComponentResource {
                 handler: "index.handler",
                 code: handlerArchive("handlers/amiPublisher.ts"),
                 role: this.role.arn,
-                timeout: 300,
-                memorySize: 256,
+                timeout: args.timeoutSeconds,
+                memorySize: args.memorySize,
                 loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
                 environment: {
-                    variables: pulumi.all([args.orgReaderRoleArn]).apply(([orgReaderRoleArn]) => ({
-                        PARAMETER_PREFIX: args.parameterPrefix,
-                        TARGET_ROLE_NAME: args.targetRoleName,
-                        MAX_CONCURRENCY: String(args.maxConcurrency),
-                        POWERTOOLS_SERVICE_NAME: "ami-publisher",
-                        ...(orgReaderRoleArn ? { ORG_READER_ROLE_ARN: orgReaderRoleArn } : {}),
-                        ...(args.roleBAccountIds.length > 0 ? { ROLE_B_ACCOUNT_IDS: args.roleBAccountIds.join(",") } : {}),
-                        ...(args.roleBOrganizationalUnitIds.length > 0 ? { ROLE_B_OU_IDS: args.roleBOrganizationalUnitIds.join(",") } : {}),
-                    })),
+                    variables: pulumi
+                        .all([args.orgReaderRoleArn, this.targetQueue.url, this.targetsDeadLetterQueue.url])
+                        .apply(([orgReaderRoleArn, queueUrl, deadLetterQueueUrl]) => ({
+                            PARAMETER_PREFIX: args.parameterPrefix,
+                            TARGET_ROLE_NAME: args.targetRoleName,
+                            MAX_CONCURRENCY: String(args.maxConcurrency),
+                            QUEUE_URL: queueUrl,
+                            TARGETS_DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
+                            FAN_OUT_THRESHOLD: String(args.fanOut.threshold),
+                            MAX_RECEIVE_COUNT: String(args.fanOut.maxReceiveCount),
+                            POWERTOOLS_SERVICE_NAME: "ami-publisher",
+                            ...(orgReaderRoleArn ? { ORG_READER_ROLE_ARN: orgReaderRoleArn } : {}),
+                            ...(args.roleBAccountIds.length > 0 ? { ROLE_B_ACCOUNT_IDS: args.roleBAccountIds.join(",") } : {}),
+                            ...(args.roleBOrganizationalUnitIds.length > 0
+                                ? { ROLE_B_OU_IDS: args.roleBOrganizationalUnitIds.join(",") }
+                                : {}),
+                        })),
                 },
             },
             { parent: this, dependsOn: [logGroup] },
@@ -125,6 +199,25 @@ export class AmiPublisher extends pulumi.ComponentResource {
                 destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
             },
             child,
+        );
+
+        // The same function consumes the fan-out queue. ReportBatchItemFailures: only the failed targets become visible
+        // again; MaximumConcurrency (2 to 1,000) caps the queue's concurrent invocations ("Configuring scaling behavior
+        // for SQS event source mappings", https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+        new aws.lambda.EventSourceMapping(
+            `${name}-targets-source`,
+            {
+                region,
+                functionName: this.function.arn,
+                eventSourceArn: this.targetQueue.arn,
+                batchSize: args.fanOut.batchSize,
+                // A batch above 10 needs a batching window of at least 1 s (Lambda API reference, CreateEventSourceMapping,
+                // MaximumBatchingWindowInSeconds); 1 s is also a harmless wait for smaller batches.
+                maximumBatchingWindowInSeconds: 1,
+                functionResponseTypes: ["ReportBatchItemFailures"],
+                scalingConfig: { maximumConcurrency: args.fanOut.maximumConcurrency },
+            },
+            { parent: this, dependsOn: [queuePermissions] },
         );
 
         new aws.lambda.Permission(
@@ -183,6 +276,27 @@ export class AmiPublisher extends pulumi.ComponentResource {
             },
             child,
         );
-        this.registerOutputs({ roleArn: this.role.arn, functionArn: this.function.arn, deadLetterQueueArn: this.deadLetterQueue.arn });
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-targets-dead-letters-alarm`,
+            {
+                region,
+                name: `${functionName}-targets-dead-letters`,
+                alarmDescription:
+                    "Fanned-out targets the AMI publisher gave up on (reason in the failureReason attribute); redrive them after fixing the account",
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: this.targetsDeadLetterQueue.name },
+                statistic: "Maximum",
+                ...alarmOnAnyInFiveMinutes,
+            },
+            child,
+        );
+        this.registerOutputs({
+            roleArn: this.role.arn,
+            functionArn: this.function.arn,
+            deadLetterQueueArn: this.deadLetterQueue.arn,
+            targetQueueArn: this.targetQueue.arn,
+            targetsDeadLetterQueueArn: this.targetsDeadLetterQueue.arn,
+        });
     }
 }

@@ -31,6 +31,9 @@ export interface ImageMessage {
     distributions: Distribution[];
 }
 
+/** What a target's write needs of the image; a queued target carries just this. */
+export type ImageIdentity = Pick<ImageMessage, "recipeName" | "imageArn" | "imageVersion" | "ownerAccountId" | "partition">;
+
 export class MalformedMessageError extends Error {
     override name = "MalformedMessageError";
 }

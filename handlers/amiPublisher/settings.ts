@@ -10,6 +10,18 @@ export interface PublisherSettings {
     roleBOrganizationalUnitIds: string[];
     /** The longest wait for a new parameter version to pass Parameter Store's asynchronous AMI validation. */
     versionWaitSeconds: number;
+    /** The fan-out queue, when deployed: images with more than `fanOutThreshold` targets go through it. */
+    fanOut?: FanOutSettings;
+}
+
+export interface FanOutSettings {
+    queueUrl: string;
+    /** Where a target goes, with its reason, after its last attempt. */
+    deadLetterQueueUrl: string;
+    /** More targets than this in one image: enqueue them instead of writing them in the SNS-triggered invocation. */
+    threshold: number;
+    /** The target queue's redrive maxReceiveCount: the attempt at which a failing target is forwarded to the dead-letter queue. */
+    maxReceiveCount: number;
 }
 
 /** A comma-separated list; every item must match `pattern`, else a problem naming the variable and the item. */
@@ -52,6 +64,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
     if (!Number.isFinite(versionWaitSeconds) || versionWaitSeconds < 1 || versionWaitSeconds > 600) {
         problems.push(`VERSION_WAIT_SECONDS ${JSON.stringify(rawWait)} is not a number of seconds from 1 to 600`);
     }
+    const fanOut = readFanOut(env, problems);
     if (problems.length > 0) throw new Error(`invalid publisher environment: ${problems.join("; ")}`);
     return {
         parameterPrefix,
@@ -61,5 +74,37 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
         roleBAccountIds,
         roleBOrganizationalUnitIds,
         versionWaitSeconds,
+        ...(fanOut ? { fanOut } : {}),
     };
+}
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` (or the legacy `<region>.queue.amazonaws.com` host). */
+const sqsQueueUrl = /^https:\/\/(sqs\.[a-z0-9-]+|[a-z0-9-]+\.queue)\.amazonaws\.com(\.cn)?\/\d{12}\/[\w-]{1,80}$/;
+/** An emulator on the loopback interface (moto in the tests) answers with its own host. */
+const loopbackQueueUrl = /^http:\/\/(127\.0\.0\.1|localhost):\d+\/\d{12}\/[\w-]{1,80}$/;
+
+function wholeNumber(env: NodeJS.ProcessEnv, variable: string, fallback: string, min: number, max: number, problems: string[]): number {
+    const raw = env[variable] || fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max)
+        problems.push(`${variable} ${JSON.stringify(raw)} is not a whole number from ${min} to ${max}`);
+    return value;
+}
+
+/** QUEUE_URL and TARGETS_DEAD_LETTER_QUEUE_URL come together; without them every image is written in the SNS invocation. */
+function readFanOut(env: NodeJS.ProcessEnv, problems: string[]): FanOutSettings | undefined {
+    const queueUrl = env.QUEUE_URL || undefined;
+    const deadLetterQueueUrl = env.TARGETS_DEAD_LETTER_QUEUE_URL || undefined;
+    if (queueUrl === undefined && deadLetterQueueUrl === undefined) return undefined;
+    for (const [variable, url] of [
+        ["QUEUE_URL", queueUrl],
+        ["TARGETS_DEAD_LETTER_QUEUE_URL", deadLetterQueueUrl],
+    ] as const) {
+        if (url === undefined) problems.push(`${variable} is missing: QUEUE_URL and TARGETS_DEAD_LETTER_QUEUE_URL go together`);
+        else if (!sqsQueueUrl.test(url) && !loopbackQueueUrl.test(url))
+            problems.push(`${variable} ${JSON.stringify(url)} is not an SQS queue URL`);
+    }
+    const threshold = wholeNumber(env, "FAN_OUT_THRESHOLD", "1000", 1, 1_000_000, problems);
+    const maxReceiveCount = wholeNumber(env, "MAX_RECEIVE_COUNT", "3", 1, 1000, problems);
+    return { queueUrl: queueUrl ?? "", deadLetterQueueUrl: deadLetterQueueUrl ?? "", threshold, maxReceiveCount };
 }

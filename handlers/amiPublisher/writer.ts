@@ -14,7 +14,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describeError, errorName } from "../shared/errors";
-import { comparePublisherLabels, isPublisherLabel, parameterLabel, type ImageMessage } from "./message";
+import { comparePublisherLabels, isPublisherLabel, parameterLabel, type ImageIdentity } from "./message";
 import type { Target } from "./targets";
 
 /** Retries with the SDK's own exponential backoff and jitter; throttling is retried by default. */
@@ -113,7 +113,7 @@ export async function assumeRole(sts: STSClient, roleArn: string, sessionName: s
     }
 }
 
-const tags = (message: ImageMessage): { Key: string; Value: string }[] => [
+const tags = (message: ImageIdentity): { Key: string; Value: string }[] => [
     { Key: "managed-by", Value: "multi-account-ops" },
     { Key: "image-recipe", Value: message.recipeName },
 ];
@@ -129,7 +129,7 @@ const versionLimitAttempts = 3;
  */
 export async function writeTarget(
     target: Target,
-    message: ImageMessage,
+    message: ImageIdentity,
     prefix: string,
     clients: InvocationClients,
     wait: VersionWait = defaultVersionWait,
@@ -184,7 +184,7 @@ async function putParameter(
     ssm: SSMClient,
     name: string,
     target: Target,
-    message: ImageMessage,
+    message: ImageIdentity,
     exists: boolean,
 ): Promise<{ version: number; unlabelled?: TargetResult["unlabelled"] }> {
     const input = {

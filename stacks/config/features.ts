@@ -115,6 +115,26 @@ export const goldenAmiSettings = z.strictObject({
         .strictObject({
             enabled: z.boolean().default(true),
             maxConcurrency: z.number().int().min(1).max(100).default(10),
+            /**
+             * The Lambda's memory, and so its CPU (1,769 MB is one vCPU). 1,024 MB: the measured CPU per target
+             * (docs/golden-ami.md, "Sizing") lets one invocation write 1,000 targets in well under its timeout.
+             */
+            memorySize: z.number().int().min(128).max(10240).default(1024),
+            /** The Lambda's timeout; the fan-out queue's visibility timeout is six times it. */
+            timeoutSeconds: z.number().int().min(60).max(900).default(300),
+            /** Images with more targets than one invocation finishes safely go through an SQS queue (docs/golden-ami.md, "Fan-out"). */
+            fanOut: z
+                .strictObject({
+                    /** More targets than this in one image: the SNS-triggered invocation only enqueues them. */
+                    threshold: z.number().int().min(1).max(1_000_000).default(1000),
+                    /** Targets per queue invocation (the event source mapping's BatchSize). */
+                    batchSize: z.number().int().min(1).max(100).default(20),
+                    /** Queue invocations at once (the event source mapping's ScalingConfig.MaximumConcurrency, 2 to 1,000). */
+                    maximumConcurrency: z.number().int().min(2).max(1000).default(5),
+                    /** Attempts per target before it goes to the dead-letter queue (the queue's redrive maxReceiveCount). */
+                    maxReceiveCount: z.number().int().min(1).max(1000).default(3),
+                })
+                .prefault({}),
             logRetentionDays: retentionDays.default(30),
             /** Email addresses notified by the error and dead-letter alarms. */
             alarmEmails: z.array(email).default([]),

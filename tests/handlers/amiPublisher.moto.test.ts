@@ -68,6 +68,7 @@ const summaryOf = (counts: Partial<Awaited<ReturnType<typeof rawHandler>>>): Awa
     superseded: 0,
     skipped: 0,
     skippedImages: 0,
+    queued: 0,
     ...counts,
 });
 

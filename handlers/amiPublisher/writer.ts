@@ -8,6 +8,7 @@ import {
     ParameterVersionNotFound,
     PutParameterCommand,
     SSMClient,
+    type SSMClientConfig,
     UnlabelParameterVersionCommand,
 } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -55,8 +56,41 @@ export interface VersionWait {
 export const defaultVersionWait: VersionWait = { firstDelayMs: 250, maxDelayMs: 5000, timeoutMs: 60_000 };
 
 /**
+ * SSM client settings that do not depend on the account or region, read once per invocation. Left
+ * unset, every new client reads each of them from the environment and the shared config files on
+ * its first request (one thrown and caught ProviderError per missing setting): with one client per
+ * account and region that was a measurable share of the CPU per target (bench/amiPublisher.ts).
+ */
+type SharedSsmSettings = Pick<
+    SSMClientConfig,
+    "useFipsEndpoint" | "useDualstackEndpoint" | "userAgentAppId" | "authSchemePreference" | "endpoint" | "ignoreConfiguredEndpointUrls"
+>;
+
+async function readSharedSsmSettings(template: SSMClient): Promise<SharedSsmSettings> {
+    const config = template.config;
+    // The endpoint configured by AWS_ENDPOINT_URL(_SSM) or a profile's endpoint_url, as the SDK resolves it for a client.
+    const configured = (config as { serviceConfiguredEndpoint?: () => Promise<string | undefined> }).serviceConfiguredEndpoint;
+    const [useFipsEndpoint, useDualstackEndpoint, userAgentAppId, authSchemePreference, endpoint] = await Promise.all([
+        config.useFipsEndpoint(),
+        config.useDualstackEndpoint(),
+        config.userAgentAppId(),
+        config.authSchemePreference(),
+        configured ? configured() : Promise.resolve(undefined),
+    ]);
+    return {
+        useFipsEndpoint,
+        useDualstackEndpoint,
+        userAgentAppId,
+        authSchemePreference,
+        // Known to be unset: later clients need not look for it again.
+        ...(endpoint ? { endpoint } : configured ? { ignoreConfiguredEndpointUrls: true } : {}),
+    };
+}
+
+/**
  * The SDK clients of one invocation: one HTTP handler (so connections are reused across accounts),
- * one STS client, role B assumed once per account, one SSM client per account and region. The
+ * one STS client, role B assumed once per account, one SSM client per account and region, built with
+ * the settings read once (SharedSsmSettings) and caching its middleware stack per command. The
  * image's own account uses the Lambda's credentials.
  */
 export class InvocationClients {
@@ -64,6 +98,7 @@ export class InvocationClients {
     private readonly sts = new STSClient({ ...retry, requestHandler: this.http });
     private readonly credentials = new Map<string, Promise<AwsCredentialIdentity | undefined>>();
     private readonly ssmClients = new Map<string, Promise<SSMClient>>();
+    private shared?: Promise<SharedSsmSettings>;
 
     constructor(
         private readonly ownerAccountId: string,
@@ -85,8 +120,11 @@ export class InvocationClients {
         const key = `${accountId}/${region}`;
         let pending = this.ssmClients.get(key);
         if (!pending) {
-            pending = this.credentialsFor(accountId).then(
-                (credentials) => new SSMClient({ region, credentials, requestHandler: this.http, ...retry }),
+            const base = { region, requestHandler: this.http, cacheMiddleware: true, ...retry };
+            this.shared ??= readSharedSsmSettings(new SSMClient(base));
+            const shared = this.shared;
+            pending = Promise.all([this.credentialsFor(accountId), shared]).then(
+                ([credentials, settings]) => new SSMClient({ ...base, ...settings, credentials }),
             );
             this.ssmClients.set(key, pending);
         }

@@ -225,7 +225,14 @@ describe("golden AMI components under mocks", () => {
             // 555555555555 runs its own member stack with goldenAmi on (memberStacks): its stack creates role B.
             ROLE_B_ACCOUNT_IDS: "222222222222,333333333333,444444444444,555555555555,777777777777",
             ROLE_B_OU_IDS: "ou-ab12-cdef3456",
+            QUEUE_URL: `https://sqs.ap-northeast-1.amazonaws.com/${main}/multi-account-ops-ami-publisher-targets`,
+            TARGETS_DEAD_LETTER_QUEUE_URL: `https://sqs.ap-northeast-1.amazonaws.com/${main}/multi-account-ops-ami-publisher-targets-dead-letters`,
+            FAN_OUT_THRESHOLD: "1000",
+            MAX_RECEIVE_COUNT: "3",
         });
+        // Sized from the measured CPU per target (docs/golden-ami.md, "Sizing"): the configuration defaults.
+        assert.equal(fn.inputs.memorySize, 1024);
+        assert.equal(fn.inputs.timeout, 300);
         const onFailure = named(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "golden-ami-publisher-on-failure");
         assert.deepEqual(onFailure.inputs.destinationConfig, {
             onFailure: { destination: `arn:aws:sqs:ap-northeast-1:${main}:multi-account-ops-ami-publisher-dead-letters` },
@@ -233,13 +240,98 @@ describe("golden AMI components under mocks", () => {
         const queue = named(run, "aws:sqs/queue:Queue", "golden-ami-publisher-dead-letters");
         assert.match(String(queue.inputs.kmsMasterKeyId), /^arn:aws:kms:/);
         const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(alarms.map((a) => a.inputs.metricName).sort(), ["ApproximateNumberOfMessagesVisible", "Errors"]);
+        assert.deepEqual(
+            alarms.map((a) => [a.inputs.metricName, a.inputs.dimensions]).sort(),
+            [
+                ["ApproximateNumberOfMessagesVisible", { QueueName: "multi-account-ops-ami-publisher-dead-letters" }],
+                ["ApproximateNumberOfMessagesVisible", { QueueName: "multi-account-ops-ami-publisher-targets-dead-letters" }],
+                ["Errors", { FunctionName: "multi-account-ops-ami-publisher" }],
+            ].sort(),
+        );
         for (const alarm of alarms)
             assert.deepEqual(alarm.inputs.alarmActions, [`arn:aws:sns:ap-northeast-1:${main}:multi-account-ops-ami-ops`]);
         const subscription = named(run, "aws:sns/topicSubscription:TopicSubscription", "golden-ami-publisher-subscription");
         assert.equal(subscription.inputs.protocol, "lambda");
         const email = named(run, "aws:sns/topicSubscription:TopicSubscription", "golden-ami-notifications-ops-email-0");
         assert.equal(email.inputs.endpoint, "platform-team@example.com");
+    });
+
+    // The fan-out path: "Configuring an Amazon SQS queue to trigger an AWS Lambda function" (visibility timeout at least six
+    // times the function timeout; kms:Decrypt for an encrypted queue), "Using dead-letter queues in Amazon SQS" (redrive
+    // policy, maxReceiveCount; redrive allow policy), "Handling errors for an SQS event source in Lambda"
+    // (ReportBatchItemFailures) and "Configuring scaling behavior for SQS event source mappings" (MaximumConcurrency, 2-1,000).
+    it("fans out through an encrypted target queue in the main account, read by the same function with partial batch responses", () => {
+        const fn = named(run, "aws:lambda/function:Function", "golden-ami-publisher-function");
+        const key = named(run, "aws:kms/key:Key", "golden-ami-notifications-key");
+        const keyArn = `arn:aws:kms:ap-northeast-1:${main}:key/mock-key-${key.name}`;
+        const queue = named(run, "aws:sqs/queue:Queue", "golden-ami-publisher-targets");
+        const deadLetters = named(run, "aws:sqs/queue:Queue", "golden-ami-publisher-targets-dead-letters");
+        const queueArn = `arn:aws:sqs:ap-northeast-1:${main}:multi-account-ops-ami-publisher-targets`;
+        const deadLetterArn = `arn:aws:sqs:ap-northeast-1:${main}:multi-account-ops-ami-publisher-targets-dead-letters`;
+        for (const registration of [queue, deadLetters, fn, key]) {
+            assert.equal(registration.account, main, `${registration.name} in the main account`);
+            assert.equal(registration.region, "ap-northeast-1", `${registration.name} in the home region`);
+        }
+        assert.equal(queue.inputs.name, "multi-account-ops-ami-publisher-targets");
+        assert.equal(queue.inputs.kmsMasterKeyId, keyArn);
+        assert.equal(deadLetters.inputs.kmsMasterKeyId, keyArn);
+        assert.equal(queue.inputs.visibilityTimeoutSeconds, 6 * Number(fn.inputs.timeout));
+        assert.deepEqual(JSON.parse(String(queue.inputs.redrivePolicy)), { deadLetterTargetArn: deadLetterArn, maxReceiveCount: 3 });
+        assert.deepEqual(JSON.parse(String(deadLetters.inputs.redriveAllowPolicy)), {
+            redrivePermission: "byQueue",
+            sourceQueueArns: [queueArn],
+        });
+        const mapping = named(run, "aws:lambda/eventSourceMapping:EventSourceMapping", "golden-ami-publisher-targets-source");
+        assert.equal(mapping.account, main);
+        assert.equal(mapping.inputs.eventSourceArn, queueArn);
+        assert.equal(mapping.inputs.functionName, `arn:aws:lambda:ap-northeast-1:${main}:function:multi-account-ops-ami-publisher`);
+        assert.deepEqual(mapping.inputs.functionResponseTypes, ["ReportBatchItemFailures"]);
+        assert.deepEqual(mapping.inputs.scalingConfig, { maximumConcurrency: 5 });
+        assert.equal(mapping.inputs.batchSize, 20);
+        assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, 1, "a batch above 10 needs a batching window");
+    });
+
+    it("lets role A enqueue, consume and give up targets on exactly its queues, with the queue key", async () => {
+        const roleA = `arn:aws:iam::${main}:role/multi-account-ops-ami-publisher`;
+        const identityPolicies = [
+            policyOf(named(run, "aws:iam/rolePolicy:RolePolicy", "golden-ami-publisher-role-publish-latest-ami")),
+            policyOf(named(run, "aws:iam/rolePolicy:RolePolicy", "golden-ami-publisher-role-fan-out-queue")),
+        ] as unknown as PolicyDocument[];
+        const key = named(run, "aws:kms/key:Key", "golden-ami-notifications-key");
+        const keyArn = `arn:aws:kms:ap-northeast-1:${main}:key/mock-key-${key.name}`;
+        const queueArn = `arn:aws:sqs:ap-northeast-1:${main}:multi-account-ops-ami-publisher-targets`;
+        const deadLetterArn = `arn:aws:sqs:ap-northeast-1:${main}:multi-account-ops-ami-publisher-targets-dead-letters`;
+        const as = (principal: string, action: string, resource: string, resourcePolicy?: PolicyDocument): Promise<Decision> =>
+            decide({ principal, action, resource, resourceAccount: main, identityPolicies, resourcePolicy });
+        for (const action of ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"])
+            assert.equal(await as(roleA, action, queueArn), "Allowed", `${action} on the target queue`);
+        assert.equal(await as(roleA, "sqs:SendMessage", deadLetterArn), "Allowed", "forwards a target given up");
+        for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"])
+            assert.equal(await as(roleA, action, deadLetterArn), "ImplicitlyDenied", `${action} on the dead-letter queue`);
+        assert.equal(await as(roleA, "sqs:PurgeQueue", queueArn), "ImplicitlyDenied");
+        assert.equal(await as(roleA, "sqs:SendMessage", `arn:aws:sqs:ap-northeast-1:${main}:someone-elses-queue`), "ImplicitlyDenied");
+        assert.equal(
+            await as(roleA, "sqs:ReceiveMessage", `arn:aws:sqs:ap-northeast-1:222222222222:multi-account-ops-ami-publisher-targets`),
+            "ImplicitlyDenied",
+        );
+        // The key policy lets IAM decide in its account (accountAdministersKey), so role A's statements are what count:
+        // a producer needs kms:GenerateDataKey and kms:Decrypt, a consumer kms:Decrypt (SQS Developer Guide, "Key management").
+        const keyPolicy = policyOf(key) as unknown as PolicyDocument;
+        for (const action of ["kms:GenerateDataKey", "kms:Decrypt"])
+            assert.equal(await as(roleA, action, keyArn, keyPolicy), "Allowed", action);
+        assert.equal(await as(roleA, "kms:Decrypt", `arn:aws:kms:ap-northeast-1:${main}:key/another-key`), "ImplicitlyDenied");
+        assert.equal(await as(roleA, "kms:ScheduleKeyDeletion", keyArn, keyPolicy), "ImplicitlyDenied");
+        // Another role of the account gets nothing from these documents.
+        assert.equal(
+            await decide({
+                principal: `arn:aws:iam::${main}:role/someone-else`,
+                action: "kms:Decrypt",
+                resource: keyArn,
+                resourceAccount: main,
+                resourcePolicy: keyPolicy,
+            }),
+            "ImplicitlyDenied",
+        );
     });
 
     // "Enable compatibility between event sources from AWS services and encrypted topics" (SNS Developer Guide):

@@ -78,7 +78,7 @@ describe("AMI publisher fan-out: messages, batches and settings", () => {
             ...queued("111111111111"),
             skipReasonIfNoRole: "why",
         });
-        const { onlyThroughOrganization: _, ...withoutFlag } = queued("111111111111").target;
+        const withoutFlag = { accountId: "111111111111", region: "us-east-1", amiId: "ami-0123456789abcdef0" };
         assert.equal(parseQueuedTarget(JSON.stringify({ image, target: withoutFlag })).target.onlyThroughOrganization, false);
         assert.throws(() => parseQueuedTarget("not json"), /message body is not JSON: "not json"/);
         assert.throws(() => parseQueuedTarget(JSON.stringify({ target: queued("1").target })), /no valid image/);

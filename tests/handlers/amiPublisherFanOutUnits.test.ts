@@ -129,8 +129,11 @@ describe("AMI publisher fan-out: messages, batches and settings", () => {
             process.env.MAX_RECEIVE_COUNT = "3";
         });
         afterEach(() => {
-            for (const variable of ["QUEUE_URL", "TARGETS_DEAD_LETTER_QUEUE_URL", "MAX_RECEIVE_COUNT"])
-                process.env[variable] = saved[variable];
+            // Assigning undefined would set the string "undefined": delete what was not set before.
+            for (const variable of ["QUEUE_URL", "TARGETS_DEAD_LETTER_QUEUE_URL", "MAX_RECEIVE_COUNT"]) {
+                if (saved[variable] === undefined) delete process.env[variable];
+                else process.env[variable] = saved[variable];
+            }
         });
         const record = (messageId: string, body: string, receives: number): SQSEvent["Records"][number] => ({
             messageId,

@@ -5,6 +5,7 @@ import {
     intendedTrust,
     pulumiToken,
     stackSetAccount,
+    stackSetStandIn,
     strangerAccount,
     strangerOrganization,
     type Caller,
@@ -46,9 +47,12 @@ function organizationOf(plan: WiringPlan): string {
     return id;
 }
 
-/** Every account ID the config names anywhere (main, members, management, bucket account, sharing, extra accounts). */
+/**
+ * Every account ID the config names anywhere (main, members, management, bucket account, sharing, extra accounts),
+ * the accounts its fleet OUs hold, and the stand-in for "each account of a StackSet's OUs".
+ */
 function configuredAccounts(plan: WiringPlan): Set<string> {
-    return new Set(JSON.stringify([plan.values, plan.mainValues]).match(accountToken) ?? []);
+    return new Set([...(JSON.stringify([plan.values, plan.mainValues, plan.organization ?? {}]).match(accountToken) ?? []), stackSetStandIn]);
 }
 
 function where(found: FoundDocument): string {
@@ -63,7 +67,6 @@ function roleArnOf(found: FoundDocument): string {
 }
 
 /** The account a simulated request runs against: a stand-in organization account for StackSet roles. */
-const stackSetStandIn = "246824682468";
 function accountOfRole(arn: string): string {
     const account = /^arn:aws:iam::([^:]+):/.exec(arn)?.[1] ?? "";
     return account === stackSetAccount ? stackSetStandIn : account;
@@ -162,6 +165,15 @@ function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[], d
                 caller: { kind: "service", service: "sns.amazonaws.com", sourceAccount: roleAccount },
             });
         } else {
+            // A web-identity role is not an AWS principal's to assume: a stranger's role, or one of our own, is refused.
+            denied.push({
+                why: "a role of a stranger account (not a token)",
+                caller: { kind: "role", arn: `arn:aws:iam::${strangerAccount}:role/not-in-the-design`, organizationId: strangerOrganization },
+            });
+            denied.push({
+                why: "an unnamed role of our organization in the role's own account (not a token)",
+                caller: { kind: "role", arn: `arn:aws:iam::${roleAccount}:role/not-in-the-design`, organizationId: org },
+            });
             const strangerSubject = caller.subject
                 .replace(/(pulumi:deploy:org:)[^:]+/, "$1stranger-org")
                 .replace(/^repo:[^/]+/, "repo:stranger-owner");
@@ -224,6 +236,9 @@ describe("wiring: every IAM document of every plan, against the config", functio
             if (plan.stackRole === "main") for (const stack of asList(delivery?.stacks)) named.add(String(stack));
             if (plan.stackRole === "deployments")
                 for (const stack of asList(plan.values.stacks as { name: string }[] | undefined)) named.add(stack.name);
+            // Every fleet stack a main stack discovered: each one's token is refused by the others' roles.
+            const fleet = plan.run.outputs.fleet as { accounts?: { stack: string }[] } | undefined;
+            for (const account of fleet?.accounts ?? []) named.add(account.stack);
         }
         designStacks = [...named].sort();
     });
@@ -238,6 +253,11 @@ describe("wiring: every IAM document of every plan, against the config", functio
             "generated: every option on (main)",
             "generated: every option on (member)",
             "generated: every option on (bootstrap)",
+            "generated: fleet (main)",
+            "generated: fleet (member-313131313131, no config file)",
+            "generated: fleet (deployments)",
+            "Pulumi.main-fleet.yaml",
+            "Pulumi.deployments-fleet.yaml",
         ])
             assert.ok(labels.includes(expected), `${expected} was not planned; planned: ${labels.join(", ")}`);
         const all = plans.flatMap(({ documents }) => documents);

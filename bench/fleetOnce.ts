@@ -18,14 +18,20 @@ async function planMain(accounts: number): Promise<{ outputs: Record<string, unk
     const fleet = { ...(file.values.fleet as object), overrides: {}, canary: { accountIds: ["300000000000"] } };
     const config = { ...file.config, "multi-account-ops:fleet": JSON.stringify(fleet) };
     const started = performance.now();
-    const run = await runUnderMocks({ stack: "main-fleet", config, ambientAccount: "111111111111", organizationalUnits: organization(accounts) });
+    const run = await runUnderMocks({
+        stack: "main-fleet",
+        config,
+        ambientAccount: "111111111111",
+        organizationalUnits: organization(accounts),
+    });
     return { outputs: run.outputs, resources: run.registrations.filter((r) => r.custom).length, wallMs: performance.now() - started };
 }
 
 async function main(): Promise<void> {
     const [mode, countText] = process.argv.slice(2);
     const accounts = Number(countText);
-    if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`account count ${JSON.stringify(countText)} is not a positive integer`);
+    if (!Number.isInteger(accounts) || accounts < 1)
+        throw new Error(`account count ${JSON.stringify(countText)} is not a positive integer`);
     if (mode === "main") {
         const { resources, wallMs } = await planMain(accounts);
         console.log(JSON.stringify({ mode, accounts, resources, wallMs }));

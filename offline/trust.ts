@@ -45,7 +45,12 @@ function edgesOf(policy: { Statement?: Statement | Statement[] }, role: string, 
         const principal = statement.Principal;
         const principals = typeof principal === "string" ? [principal] : Object.values(principal ?? {}).flatMap((p) => asList(p));
         for (const who of principals)
-            edges.push({ principal: templateString(who).replaceAll("${AWS::AccountId}", "<account>"), role, conditions, ...(via ? { via } : {}) });
+            edges.push({
+                principal: templateString(who).replaceAll("${AWS::AccountId}", "<account>"),
+                role,
+                conditions,
+                ...(via ? { via } : {}),
+            });
     }
     return edges;
 }

@@ -185,7 +185,9 @@ export function selectFleet(config: MainStackConfig, byOu: Record<string, Organi
         };
     };
     // Canaries in the order the config names them, then the OU canaries by ID.
-    const canaries = [...fleet.canary.accountIds, ...ids].filter((id, i, all) => ids.includes(id) && canaryIds.has(id) && all.indexOf(id) === i);
+    const canaries = [...fleet.canary.accountIds, ...ids].filter(
+        (id, i, all) => ids.includes(id) && canaryIds.has(id) && all.indexOf(id) === i,
+    );
     return [...canaries.map(account), ...ids.filter((id) => !canaryIds.has(id)).map(account)];
 }
 
@@ -230,7 +232,9 @@ export function deployFleetHub(ctx: HubContext): pulumi.Output<FleetOutputs> | u
         const inFleet = new Set(accounts.map((a) => a.accountId));
         for (const id of Object.keys(fleet.overrides))
             if (!inFleet.has(id))
-                void pulumi.log.warn(`fleet.overrides.${id}: account ${id} is not in the fleet (not in its OUs, or excluded); the override is unused`);
+                void pulumi.log.warn(
+                    `fleet.overrides.${id}: account ${id} is not in the fleet (not in its OUs, or excluded); the override is unused`,
+                );
         return {
             project: fleetProject,
             stackPrefix: fleetStackPrefix,

@@ -17,7 +17,12 @@ import type { PolicyDocument } from "../iam";
 export const fleetOperations = [...writeOperations, "detect-drift", "remediate-drift"];
 
 /** The role a fleet account's Deployments assume, with its own account's OIDC provider and stack. */
-export function fleetDeployTrust(args: { partition: string; accountId: string; pulumiOrganization: string; stack: string }): PolicyDocument {
+export function fleetDeployTrust(args: {
+    partition: string;
+    accountId: string;
+    pulumiOrganization: string;
+    stack: string;
+}): PolicyDocument {
     // Audience = the Pulumi organization, subject names org, project, stack, operation:
     // https://www.pulumi.com/docs/deployments/deployments/oidc/aws/ ("Configure the IAM role and trust policy").
     return oidcTrust({

@@ -111,7 +111,9 @@ export function fleetProblems(raw: Record<string, unknown>): string[] {
         return problems;
     }
     if (list(fleet.organizationalUnitIds).length + list(fleet.accountIds).length === 0)
-        problems.push("fleet.organizationalUnitIds [] must list at least one OU (or fleet.accountIds an account) when fleet.enabled is true");
+        problems.push(
+            "fleet.organizationalUnitIds [] must list at least one OU (or fleet.accountIds an account) when fleet.enabled is true",
+        );
     const owners = new Map<unknown, string>();
     owners.set(raw.mainAccountId, "mainAccountId");
     if (isObject(raw.management)) owners.set(raw.management.accountId, "management.accountId");

@@ -21,7 +21,10 @@ export function deployAutomationHub(ctx: HubContext): HubPartInputs<"automation"
             administrationRoleName: settings.administrationRoleName,
             executionRoleName: settings.executionRoleName,
             // Explicit fleet accounts by ARN; the fleet OUs' accounts by organization path, however many join.
-            memberAccountIds: [...accountsWithFeature(config, "automation"), ...(fleetUses(config, "automation") ? config.fleet.accountIds : [])],
+            memberAccountIds: [
+                ...accountsWithFeature(config, "automation"),
+                ...(fleetUses(config, "automation") ? config.fleet.accountIds : []),
+            ],
             fleetOrganizationPaths: fleetUses(config, "automation") ? fleetOrganizationPaths(config) : [],
             exactArnsUpTo: settings.exactArnsUpTo,
             notificationEmails: settings.notificationEmails,

@@ -251,7 +251,10 @@ describe("fleet mode: the main stack", function () {
         it("the deploy roles' StackSet without a Pulumi organization to trust", async () => {
             const values = fleetMainConfig();
             values.delivery = { enabled: false };
-            assert.match(await problemsOf(values), /fleet.bootstrap.enabled \(the default\) needs delivery.enabled true and delivery.pulumiOrganization/);
+            assert.match(
+                await problemsOf(values),
+                /fleet.bootstrap.enabled \(the default\) needs delivery.enabled true and delivery.pulumiOrganization/,
+            );
         });
         it("a fleet capability the hub has off", async () => {
             const values = fleetMainConfig({ overrides: { "300000000000": { features: { automation: true } } } });

@@ -326,7 +326,10 @@ async function computePlans(): Promise<WiringPlan[]> {
         });
         const exampleDeployments = files.get("deployments");
         if (exampleDeployments) {
-            const deploymentsValues = { ...exampleDeployments.values, fleet: { mainStack: "my-org/multi-account-ops/main", driftHourUtc: 22 } };
+            const deploymentsValues = {
+                ...exampleDeployments.values,
+                fleet: { mainStack: "my-org/multi-account-ops/main", driftHourUtc: 22 },
+            };
             plans.push({
                 label: "generated: fleet (deployments)",
                 stack: "deployments",

@@ -46,7 +46,7 @@ export async function runFleetMemberStack(accountId: string, mainStackName = fle
     if (!account)
         throw new StackConfigError([
             `account ${accountId} is not in the fleet of ${mainStackName} (not below fleet.organizationalUnitIds, excluded, not ACTIVE, or run by the hub or its own member stack); ` +
-                `its stack ${pulumi.getStack()} has nothing to deploy. If the account left the fleet, see docs/fleet.md ("When an account leaves the fleet").`,
+                `its stack ${pulumi.getStack()} has nothing to deploy. If the account left the fleet, see docs/fleet.md ("When an account joins or leaves").`,
         ]);
     const settings = fleetMemberSettings(fleet, accountId);
     const networkProblems = memberStackProblems({ managedInstances: settings.managedInstances }).map(

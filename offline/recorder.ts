@@ -6,6 +6,7 @@ import { unknown as unknownSentinel } from "@pulumi/pulumi/output";
 import { deserializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { partitionOf } from "../components/arns";
 import { isGlobalType, mockState } from "./mockState";
+import { answerOrganizationsCall, isOrganizationsCall, type OfflineOrganization } from "./organizations";
 
 /** One resource the program registered under mocks, with the account and region it lands in. */
 export interface Registration {
@@ -26,6 +27,10 @@ export interface Registration {
     aliasNames?: string[];
     /** Input property to the URNs it depends on, as the engine hands them to CrossGuard (known even when the value is not). */
     propertyDependencies?: Record<string, string[]>;
+    /** The `retainOnDelete` option (registered resources only). */
+    retainOnDelete?: boolean;
+    /** URNs of the resources it depends on (`dependsOn` and input dependencies). */
+    dependencies?: string[];
 }
 
 export interface ProgramRun {
@@ -52,6 +57,10 @@ export interface RunOptions {
      * beyond the inputs, which the runtime reads as unknown during a dry run (rpc.ts deserializeProperty).
      */
     preview?: boolean;
+    /** Answers the Organizations data sources (fleet discovery): OU ID to its accounts. */
+    organizationalUnits?: OfflineOrganization;
+    /** The Pulumi organization the program sees (pulumi.getOrganization()); default "organization". */
+    organization?: string;
 }
 
 interface ProviderFacts {
@@ -90,6 +99,8 @@ interface RegisterRequest {
     getAliasesList?(): { getSpec?(): { getName(): string } | undefined }[];
     getAliasurnsList?(): string[];
     getPropertydependenciesMap?(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getRetainondelete?(): boolean | undefined;
+    getDependenciesList?(): string[];
 }
 interface ReadRequest extends Omit<RegisterRequest, "getObject" | "getCustom"> {
     getProperties(): Parameters<typeof deserializeProperties>[0];
@@ -145,6 +156,8 @@ class RecordingMonitor extends MockMonitor {
                 ...(register.getAliasurnsList?.() ?? []).map((aliasUrn) => aliasUrn.split("::").pop() ?? aliasUrn),
             ],
             propertyDependencies,
+            ...(register.getRetainondelete?.() ? { retainOnDelete: true } : {}),
+            ...(register.getDependenciesList ? { dependencies: register.getDependenciesList() } : {}),
             ...facts,
         });
     }
@@ -275,6 +288,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         return { account, region };
     };
 
+    let rejectRun: (reason: unknown) => void = () => undefined;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
             const inputs = (args.inputs ?? {}) as Record<string, unknown>;
@@ -297,6 +311,20 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         },
         call(args) {
             const f = (args.provider && providers.get(args.provider)) || ambient;
+            if (isOrganizationsCall(args.token)) {
+                try {
+                    return answerOrganizationsCall(
+                        args.token,
+                        args.inputs as Record<string, unknown>,
+                        options.organizationalUnits,
+                        partitionOf(homeRegion ?? "us-east-1"),
+                    );
+                } catch (error) {
+                    // The engine reports a failed invoke without its message; fail the run with it.
+                    rejectRun(error);
+                    throw error;
+                }
+            }
             switch (args.token) {
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return {
@@ -327,13 +355,13 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     };
 
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-    await pulumi.runtime.setMocks(mocks, project, options.stack, options.preview ?? false);
+    const organization = options.organization ?? "organization";
+    await pulumi.runtime.setMocks(mocks, project, options.stack, options.preview ?? false, organization);
     const monitor = new RecordingMonitor(mocks, facts, (reference, providerFacts) => providers.set(reference, providerFacts));
-    pulumi.runtime.setMockOptions(monitor, project, options.stack, options.preview ?? false);
+    pulumi.runtime.setMockOptions(monitor, project, options.stack, options.preview ?? false, organization);
 
     // An error inside an apply (a bad hub output, say) surfaces as an unhandled rejection, not as a
     // rejected registration; fail the run with it instead of waiting forever for the outputs.
-    let rejectRun: (reason: unknown) => void = () => undefined;
     const failed = new Promise<never>((_, reject) => (rejectRun = reject));
     const onRejection = (reason: unknown): void => rejectRun(reason);
     process.on("unhandledRejection", onRejection);

@@ -28,6 +28,12 @@ function roleArnOf(role: Registration): string {
     return `arn:aws:iam::${role.account ?? "?"}:role${path}${name}`;
 }
 
+/** A StackSet template's `{"Fn::Sub": "arn:${AWS::Partition}:…"}` as the string each stack instance gets (the partition as aws). */
+function templateString(value: unknown): string {
+    const sub = typeof value === "object" && value !== null ? (value as Record<string, unknown>)["Fn::Sub"] : undefined;
+    return (typeof sub === "string" ? sub : String(value)).replaceAll("${AWS::Partition}", "aws");
+}
+
 function edgesOf(policy: { Statement?: Statement | Statement[] }, role: string, via?: string): TrustEdge[] {
     const edges: TrustEdge[] = [];
     for (const statement of asList(policy.Statement)) {
@@ -38,7 +44,13 @@ function edgesOf(policy: { Statement?: Statement | Statement[] }, role: string, 
         );
         const principal = statement.Principal;
         const principals = typeof principal === "string" ? [principal] : Object.values(principal ?? {}).flatMap((p) => asList(p));
-        for (const who of principals) edges.push({ principal: who, role, conditions, ...(via ? { via } : {}) });
+        for (const who of principals)
+            edges.push({
+                principal: templateString(who).replaceAll("${AWS::AccountId}", "<account>"),
+                role,
+                conditions,
+                ...(via ? { via } : {}),
+            });
     }
     return edges;
 }

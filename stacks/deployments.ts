@@ -2,9 +2,12 @@ import * as pulumiservice from "@pulumi/pulumiservice";
 import { roleArn } from "../components/arns";
 import { previewEnvironment } from "../components/delivery/policies";
 import type { DeploymentsStackConfig } from "./config/schema";
+import { deployFleetDeployments, type FleetDeploymentsOutputs } from "./fleetDeployments";
 
 export interface DeploymentsStackOutputs {
     configuredStacks: { stack: string; roleArn: string }[];
+    /** Fleet mode: one stack per fleet account, with its settings, trigger webhook and drift schedule. */
+    fleet: Promise<FleetDeploymentsOutputs | undefined>;
 }
 
 /** GitHub Actions' token issuer (https://docs.github.com/en/actions/reference/security/oidc). */
@@ -70,5 +73,5 @@ export function runDeploymentsStack(config: DeploymentsStackConfig): Deployments
             },
         })),
     });
-    return { configuredStacks };
+    return { configuredStacks, fleet: deployFleetDeployments(config) };
 }

@@ -17,11 +17,14 @@ import { deployAutomationHub } from "./hub/automation";
 import { deployDeliveryHub } from "./hub/delivery";
 import { deployGoldenAmiHub } from "./hub/goldenAmi";
 import { deployInventoryHub } from "./hub/inventory";
+import { deployFleetHub, withFleetSharing, type FleetOutputs } from "./fleet";
 import { AccountProviders } from "./providers";
 
 export interface MainStackOutputs {
     hub: pulumi.Output<HubOutputs>;
     members: { accountId: string; name: string; regions: string[]; providerRoleArn: string }[];
+    /** Fleet mode: the discovered accounts and the settings their own stacks read (stacks/fleet.ts). */
+    fleet?: pulumi.Output<FleetOutputs>;
 }
 
 /** Hub mode: the main account with the ambient (deployer) credentials, each member through one provider that assumes a role. */
@@ -36,7 +39,8 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
             ? providers.forAccount(management.accountId, roleArn(partition, management.accountId, managementRoleName(config)))
             : mainProvider;
     const ctx: HubContext = {
-        config,
+        // With a fleet, the hub shares with its OUs (by ARN and organization path), never per account.
+        config: withFleetSharing(config, partition),
         partition,
         regions,
         providers,
@@ -107,5 +111,6 @@ export function runMainStack(config: MainStackConfig): MainStackOutputs {
         return { accountId: member.accountId, name: member.name, regions: memberRegions, providerRoleArn };
     });
 
-    return { hub, members };
+    const fleet = deployFleetHub(ctx);
+    return fleet ? { hub, members, fleet } : { hub, members };
 }

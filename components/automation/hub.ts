@@ -26,6 +26,8 @@ export interface AutomationHubArgs {
     /** Members with an execution role; above `exactArnsUpTo` the role is named organization-wide instead. */
     memberAccountIds: string[];
     exactArnsUpTo: number;
+    /** Fleet mode: `aws:ResourceOrgPaths` patterns of the fleet OUs, whose accounts' own stacks create the execution role. */
+    fleetOrganizationPaths?: string[];
     notificationEmails: string[];
     emailsAreSecret: boolean;
     logRetentionDays: number;
@@ -55,7 +57,10 @@ export class AutomationHub extends pulumi.ComponentResource {
                 trust: JSON.stringify(administrationTrust(accountId)),
                 inlinePolicies: {
                     "assume-execution-roles": JSON.stringify(
-                        administrationPermissions(partition, args.organizationId, executionRoleArns, orgWide),
+                        administrationPermissions(partition, args.organizationId, executionRoleArns, orgWide, {
+                            executionRoleName: args.executionRoleName,
+                            organizationPaths: args.fleetOrganizationPaths ?? [],
+                        }),
                     ),
                 },
             },

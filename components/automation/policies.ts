@@ -30,8 +30,10 @@ export function administrationPermissions(
     organizationId: string,
     executionRoleArns: string[],
     orgWide?: { executionRoleName: string },
+    fleet?: { executionRoleName: string; organizationPaths: string[] },
 ): PolicyDocument {
-    const assume: PolicyStatement = orgWide
+    const statements: PolicyStatement[] = [];
+    const assume: PolicyStatement | undefined = orgWide
         ? {
               Sid: "AssumeExecutionRolesInOrganization",
               Effect: "Allow",
@@ -39,8 +41,22 @@ export function administrationPermissions(
               Resource: `arn:${partition}:iam::*:role/${orgWide.executionRoleName}`,
               Condition: { StringEquals: { "aws:ResourceOrgID": organizationId } },
           }
-        : { Sid: "AssumeExecutionRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...executionRoleArns].sort() };
-    return policy(assume, {
+        : executionRoleArns.length > 0
+          ? { Sid: "AssumeExecutionRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...executionRoleArns].sort() }
+          : undefined;
+    if (assume) statements.push(assume);
+    // A fleet: the execution role in any account below the fleet OUs, by organization path, so the document
+    // does not grow as accounts join (aws:ResourceOrgPaths, multivalued: ForAnyValue:StringLike;
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgpaths).
+    if (fleet && fleet.organizationPaths.length > 0)
+        statements.push({
+            Sid: "AssumeExecutionRolesInFleetOUs",
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Resource: `arn:${partition}:iam::*:role/${fleet.executionRoleName}`,
+            Condition: { "ForAnyValue:StringLike": { "aws:ResourceOrgPaths": fleet.organizationPaths } },
+        });
+    return policy(...statements, {
         Sid: "ListAccountsOfTargetOus",
         Effect: "Allow",
         Action: "organizations:ListAccountsForParent",

@@ -8,7 +8,8 @@ export interface InventoryQueriesArgs {
     namePrefix: string;
     bucketName: pulumi.Input<string>;
     prefix: string;
-    accountIds: string[];
+    /** Accounts to project, or "injected" (a fleet: the queries name their accounts). */
+    accountIds: string[] | "injected";
     regions: string[];
     resultsBucketName: string;
     kmsKeyArn?: pulumi.Input<string>;
@@ -91,7 +92,7 @@ export class InventoryQueries extends pulumi.ComponentResource {
             },
             child,
         );
-        for (const query of namedQueries(databaseName)) {
+        for (const query of namedQueries(databaseName, args.accountIds === "injected")) {
             new aws.athena.NamedQuery(
                 `${name}-${query.name}`,
                 {

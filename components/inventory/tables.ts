@@ -75,8 +75,11 @@ export const partitionKeys = ["accountid", "region"];
 export const syncedResourceType = "ManagedInstanceInventory";
 
 /**
- * Partition projection, so no crawler or MSCK REPAIR is needed: accounts and regions are enumerated
- * from the config. Every partition column has a placeholder in the template; the constant level is
+ * Partition projection, so no crawler or MSCK REPAIR is needed: regions are enumerated from the config,
+ * and so are accounts, unless they are `"injected"` (a fleet, whose accounts join without a config
+ * change: the table never lists them). Then every query must name its accounts with static equality or
+ * IN conditions, or Athena refuses it with CONSTRAINT_VIOLATION ("Use dynamic ID partitioning",
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html). Every partition column has a placeholder in the template; the constant level is
  * literal text (Athena, "Set up partition projection" / custom S3 storage locations:
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html).
  */
@@ -84,21 +87,30 @@ export function projectionParameters(
     bucket: string,
     prefix: string,
     typeName: string,
-    accountIds: string[],
+    accountIds: string[] | "injected",
     regions: string[],
 ): Record<string, string> {
+    const accounts: Record<string, string> =
+        accountIds === "injected"
+            ? { "projection.accountid.type": "injected" }
+            : { "projection.accountid.type": "enum", "projection.accountid.values": accountIds.join(",") };
     return {
         classification: "json",
         "projection.enabled": "true",
-        "projection.accountid.type": "enum",
-        "projection.accountid.values": accountIds.join(","),
+        ...accounts,
         "projection.region.type": "enum",
         "projection.region.values": regions.join(","),
         "storage.location.template": `s3://${bucket}/${prefix}/${typeName}/accountid=\${accountid}/region=\${region}/resourcetype=${syncedResourceType}`,
     };
 }
-/** The named queries: what platform teams ask of inventory first. */
-export function namedQueries(database: string): { name: string; description: string; query: string }[] {
+/**
+ * The named queries: what platform teams ask of inventory first. With injected accounts each query
+ * names the accounts it reads (Athena refuses a query on such a table without them).
+ */
+export function namedQueries(database: string, injectedAccounts = false): { name: string; description: string; query: string }[] {
+    const accounts = "accountid IN ('111111111111', '222222222222') -- the accounts to read (required: injected projection)\n";
+    const where = (condition?: string): string =>
+        injectedAccounts ? `WHERE ${accounts}${condition ? `  AND (${condition})\n` : ""}` : condition ? `WHERE ${condition}\n` : "";
     return [
         {
             name: "managed-instances-by-platform-and-agent",
@@ -106,7 +118,7 @@ export function namedQueries(database: string): { name: string; description: str
                 "Managed nodes per node type (EC2Instance or ManagedInstance), platform and SSM Agent version, across accounts and regions",
             query: `SELECT resourcetype, platformname, platformversion, agentversion, count(DISTINCT resourceid) AS instances
 FROM "${database}"."instance_information"
-GROUP BY resourcetype, platformname, platformversion, agentversion
+${where()}GROUP BY resourcetype, platformname, platformversion, agentversion
 ORDER BY instances DESC`,
         },
         {
@@ -114,18 +126,14 @@ ORDER BY instances DESC`,
             description: "Accounts and instances where a package is installed (edit the package name)",
             query: `SELECT accountid, region, resourceid, name, version, release
 FROM "${database}"."application"
-WHERE lower(name) = lower('openssl')
-ORDER BY accountid, region, resourceid`,
+${where("lower(name) = lower('openssl')")}ORDER BY accountid, region, resourceid`,
         },
         {
             name: "stale-inventory-instances",
             description: "Instances still in S3 but no longer active: the sync keeps files of deleted nodes",
             query: `SELECT accountid, region, resourceid, instancestatus, capturetime
 FROM "${database}"."instance_information"
-WHERE instancestatus IS NULL
-   OR instancestatus <> 'Active'
-   OR from_iso8601_timestamp(capturetime) < current_timestamp - INTERVAL '7' DAY
-ORDER BY capturetime`,
+${where("instancestatus IS NULL\n   OR instancestatus <> 'Active'\n   OR from_iso8601_timestamp(capturetime) < current_timestamp - INTERVAL '7' DAY")}ORDER BY capturetime`,
         },
     ];
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { bootstrapStackSchema, deploymentsStackSchema, mainStackSchema, memberStackSchema, type StackConfig } from "./schema";
 import { didYouMean, knownKeysAt, mainStackProblems, memberStackProblems } from "./checks";
+import { fleetProblems } from "./fleet";
 
 export const configNamespace = "multi-account-ops";
 
@@ -281,7 +282,7 @@ export function parseStackConfig(raw: Record<string, unknown>, options: ParseOpt
         for (const issue of result.error.issues) problems.push(...describeIssue(issue, schema));
     }
     problems.push(...crossKeyProblems(raw));
-    if (role === "main") problems.push(...mainStackProblems(raw, { stack: options.stack }));
+    if (role === "main") problems.push(...mainStackProblems(raw, { stack: options.stack }), ...fleetProblems(raw));
     if (role === "member") problems.push(...memberStackProblems(raw));
     if (!result.success || problems.length > 0) {
         throw new StackConfigError(problems);

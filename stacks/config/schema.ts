@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { featureSchemas, memberFeatureOverrides, syncOwnershipSettings } from "./features";
+import { fleetDeploymentSettings, fleetSettings } from "./fleet";
 import { accountId, existingOidcProviders, iamRoleName, organizationalUnitId, organizationId, region, shortName } from "./primitives";
 
 export const memberAccountSchema = z.strictObject({
@@ -43,7 +44,8 @@ export const mainStackSchema = z.strictObject({
     mainAccountId: accountId,
     homeRegion: region,
     extraRegions: z.array(region).default([]),
-    members: z.array(memberAccountSchema).min(1, "must list at least one member account"),
+    /** May be empty when fleet mode runs every member account (stacks/config/fleet.ts checks it). */
+    members: z.array(memberAccountSchema).default([]),
     /** Accounts deployed by their own member stacks, with their capabilities. */
     memberStacks: z.array(memberStackAccountSchema).default([]),
     defaultTags: tags,
@@ -68,6 +70,8 @@ export const mainStackSchema = z.strictObject({
         })
         .optional(),
     ...featureSchemas,
+    /** Fleet mode: accounts of these OUs each run their own stack, discovered at deploy time (docs/fleet.md). */
+    fleet: fleetSettings.prefault({}),
 });
 
 export const memberStackSchema = z.strictObject({
@@ -192,6 +196,8 @@ export const deploymentsStackSchema = z.strictObject({
     pathFilters: z
         .array(z.string().min(1))
         .default(["index.ts", "stacks/**", "components/**", "handlers/**", "Pulumi.*.yaml", "package.json", "package-lock.json"]),
+    /** Fleet stacks from the main stack's `fleet` output: stacks, settings, trigger webhooks, drift schedules (docs/fleet.md). */
+    fleet: fleetDeploymentSettings.prefault({}),
 });
 
 export type MemberAccountConfig = z.output<typeof memberAccountSchema>;

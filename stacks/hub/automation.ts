@@ -1,6 +1,7 @@
 import { AutomationHub } from "../../components/automation/hub";
 import type { HubPartInputs } from "../../components/hub";
 import { accountsWithFeature } from "../config/resolve";
+import { fleetOrganizationPaths, fleetUses } from "../fleet";
 import type { HubContext } from "./context";
 
 /** Cross-account Automation's main-account side. */
@@ -19,7 +20,12 @@ export function deployAutomationHub(ctx: HubContext): HubPartInputs<"automation"
             organizationId: config.organizationId,
             administrationRoleName: settings.administrationRoleName,
             executionRoleName: settings.executionRoleName,
-            memberAccountIds: accountsWithFeature(config, "automation"),
+            // Explicit fleet accounts by ARN; the fleet OUs' accounts by organization path, however many join.
+            memberAccountIds: [
+                ...accountsWithFeature(config, "automation"),
+                ...(fleetUses(config, "automation") ? config.fleet.accountIds : []),
+            ],
+            fleetOrganizationPaths: fleetUses(config, "automation") ? fleetOrganizationPaths(config) : [],
             exactArnsUpTo: settings.exactArnsUpTo,
             notificationEmails: settings.notificationEmails,
             emailsAreSecret: config.secretKeys.has("automation"),

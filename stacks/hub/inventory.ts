@@ -7,6 +7,7 @@ import { InventoryBucket } from "../../components/inventory/bucket";
 import { InventoryQueries } from "../../components/inventory/queries";
 import { InventoryQuickSetup } from "../../components/inventory/quickSetup";
 import { accountsWithFeature, bucketAccountRoleName, managementRoleName, memberFeatures } from "../config/resolve";
+import { fleetUses } from "../fleet";
 import type { HubContext } from "./context";
 
 /** The inventory capability's hub side: the central bucket (in the main or aggregation account), Athena, and Quick Setup if chosen. */
@@ -64,7 +65,8 @@ export function deployInventoryHub(ctx: HubContext): HubPartInputs<"inventory"> 
                 namePrefix: config.namePrefix,
                 bucketName: bucket.bucket.bucket,
                 prefix: settings.prefix,
-                accountIds,
+                // A fleet's accounts are not listed: they join and leave without a change here.
+                accountIds: fleetUses(config, "inventory") ? "injected" : accountIds,
                 regions: ctx.regions,
                 resultsBucketName: `${config.namePrefix}-athena-${bucketAccountId}-${region}`,
                 kmsKeyArn: bucket.key?.arn,

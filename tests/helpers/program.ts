@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import type { OfflineOrganization } from "../../offline/organizations";
 import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
 import { readStackFile } from "../../offline/stackFiles";
 import { configNamespace } from "../../stacks/config/load";
@@ -13,6 +14,8 @@ export function exampleConfig(stack: "main" | "member" | "deployments" | "bootst
 export interface ProgramOptions {
     stackOutputs?: (name: string) => Record<string, unknown> | undefined;
     secretKeys?: string[];
+    /** Answers the Organizations data sources (fleet discovery): OU ID to its accounts. */
+    organizationalUnits?: OfflineOrganization;
 }
 
 /** Runs index.ts under mocks with these config values (without the namespace); every registration is recorded. */
@@ -30,6 +33,7 @@ export async function runProgram(stack: string, values: Record<string, unknown>,
         ambientAccount,
         stackOutputs: options.stackOutputs,
         secretKeys: options.secretKeys?.map((k) => `${configNamespace}:${k}`),
+        organizationalUnits: options.organizationalUnits,
     });
 }
 

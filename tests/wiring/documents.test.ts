@@ -5,6 +5,7 @@ import {
     intendedTrust,
     pulumiToken,
     stackSetAccount,
+    stackSetStandIn,
     strangerAccount,
     strangerOrganization,
     type Caller,
@@ -46,9 +47,15 @@ function organizationOf(plan: WiringPlan): string {
     return id;
 }
 
-/** Every account ID the config names anywhere (main, members, management, bucket account, sharing, extra accounts). */
+/**
+ * Every account ID the config names anywhere (main, members, management, bucket account, sharing, extra accounts),
+ * the accounts its fleet OUs hold, and the stand-in for "each account of a StackSet's OUs".
+ */
 function configuredAccounts(plan: WiringPlan): Set<string> {
-    return new Set(JSON.stringify([plan.values, plan.mainValues]).match(accountToken) ?? []);
+    return new Set([
+        ...(JSON.stringify([plan.values, plan.mainValues, plan.organization ?? {}]).match(accountToken) ?? []),
+        stackSetStandIn,
+    ]);
 }
 
 function where(found: FoundDocument): string {
@@ -63,7 +70,6 @@ function roleArnOf(found: FoundDocument): string {
 }
 
 /** The account a simulated request runs against: a stand-in organization account for StackSet roles. */
-const stackSetStandIn = "246824682468";
 function accountOfRole(arn: string): string {
     const account = /^arn:aws:iam::([^:]+):/.exec(arn)?.[1] ?? "";
     return account === stackSetAccount ? stackSetStandIn : account;
@@ -162,6 +168,19 @@ function deniedCallers(row: TrustRow, plan: WiringPlan, everyCaller: Caller[], d
                 caller: { kind: "service", service: "sns.amazonaws.com", sourceAccount: roleAccount },
             });
         } else {
+            // A web-identity role is not an AWS principal's to assume: a stranger's role, or one of our own, is refused.
+            denied.push({
+                why: "a role of a stranger account (not a token)",
+                caller: {
+                    kind: "role",
+                    arn: `arn:aws:iam::${strangerAccount}:role/not-in-the-design`,
+                    organizationId: strangerOrganization,
+                },
+            });
+            denied.push({
+                why: "an unnamed role of our organization in the role's own account (not a token)",
+                caller: { kind: "role", arn: `arn:aws:iam::${roleAccount}:role/not-in-the-design`, organizationId: org },
+            });
             const strangerSubject = caller.subject
                 .replace(/(pulumi:deploy:org:)[^:]+/, "$1stranger-org")
                 .replace(/^repo:[^/]+/, "repo:stranger-owner");
@@ -224,6 +243,9 @@ describe("wiring: every IAM document of every plan, against the config", functio
             if (plan.stackRole === "main") for (const stack of asList(delivery?.stacks)) named.add(String(stack));
             if (plan.stackRole === "deployments")
                 for (const stack of asList(plan.values.stacks as { name: string }[] | undefined)) named.add(stack.name);
+            // Every fleet stack a main stack discovered: each one's token is refused by the others' roles.
+            const fleet = plan.run.outputs.fleet as { accounts?: { stack: string }[] } | undefined;
+            for (const account of fleet?.accounts ?? []) named.add(account.stack);
         }
         designStacks = [...named].sort();
     });
@@ -238,6 +260,11 @@ describe("wiring: every IAM document of every plan, against the config", functio
             "generated: every option on (main)",
             "generated: every option on (member)",
             "generated: every option on (bootstrap)",
+            "generated: fleet (main)",
+            "generated: fleet (member-313131313131, no config file)",
+            "generated: fleet (deployments)",
+            "Pulumi.main-fleet.yaml",
+            "Pulumi.deployments-fleet.yaml",
         ])
             assert.ok(labels.includes(expected), `${expected} was not planned; planned: ${labels.join(", ")}`);
         const all = plans.flatMap(({ documents }) => documents);
@@ -395,6 +422,48 @@ describe("wiring: every IAM document of every plan, against the config", functio
         }
         assert.deepEqual(problems, []);
         assert.ok(checked >= 2, `only ${checked} deployment stacks were checked`);
+    });
+
+    it("points each fleet stack's Deployments at the fleet deploy role in that stack's own account, the role whose intended trust takes only that stack's tokens", () => {
+        const problems: string[] = [];
+        let checked = 0;
+        for (const { plan } of plans.filter(({ plan }) => plan.stackRole === "deployments")) {
+            const mainStack = (plan.values.fleet as { mainStack?: string } | undefined)?.mainStack;
+            if (!mainStack) continue;
+            const main = plans.find(
+                ({ plan: other }) =>
+                    other.stackRole === "main" &&
+                    other.run.outputs.fleet &&
+                    other.stack === mainStack.split("/").pop() &&
+                    other.label.startsWith("generated") === plan.label.startsWith("generated"),
+            )?.plan;
+            if (!main) {
+                problems.push(`${plan.label}: no planned main stack ${mainStack} with a fleet`);
+                continue;
+            }
+            const fleet = main.values.fleet as { deployRoleName?: string };
+            const roleName = fleet.deployRoleName ?? "multi-account-ops-fleet-deploy";
+            // The table's row for the StackSet role: its callers are the stand-in account's own stack's tokens only.
+            const row = intendedTrust(main).find((r) => r.roleArn === `arn:aws:iam::${stackSetAccount}:role/${roleName}`);
+            const stacks = new Set((row?.callers ?? []).map((c) => (c.kind === "oidc" ? /:stack:([^:]+):/.exec(c.subject)?.[1] : c.kind)));
+            if (!row || [...stacks].join() !== `member-${stackSetStandIn}`)
+                problems.push(
+                    `${main.label}: the fleet deploy role's row takes ${[...stacks].join(", ") || "nothing"}, not only member-${stackSetStandIn}`,
+                );
+            const accounts = (main.run.outputs.fleet as { accounts: { accountId: string; stack: string }[] }).accounts;
+            for (const account of accounts) {
+                checked++;
+                const settings = plan.run.registrations.find(
+                    (r) => r.type === "pulumiservice:index:DeploymentSettings" && r.inputs.stack === account.stack,
+                );
+                const oidc = (settings?.inputs.operationContext as { oidc?: { aws?: { roleARN?: string } } } | undefined)?.oidc;
+                const expected = `arn:aws:iam::${account.accountId}:role/${roleName}`;
+                if (oidc?.aws?.roleARN !== expected)
+                    problems.push(`${plan.label}: ${account.stack} deploys as ${String(oidc?.aws?.roleARN)}, not ${expected}`);
+            }
+        }
+        assert.deepEqual(problems, []);
+        assert.ok(checked >= 6, `only ${checked} fleet stacks were checked`);
     });
 
     it("allows each intended caller and denies strangers, other organizations and unnamed principals (iam-simulate)", async () => {

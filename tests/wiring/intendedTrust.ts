@@ -34,6 +34,12 @@ export interface TrustRow {
 /** Stands for "every account of the StackSet's OUs": template roles have no account of their own. */
 export const stackSetAccount = "ou-accounts";
 
+/**
+ * The account a simulated request against a StackSet role runs in, and what `${AWS::AccountId}` in its
+ * template becomes (CloudFormation fills in each stack instance's own account).
+ */
+export const stackSetStandIn = "246824682468";
+
 /** Nobody in the design: an account outside the organization, and another organization. */
 export const strangerAccount = "123412341234";
 export const strangerOrganization = "o-strangerorg1";
@@ -257,7 +263,38 @@ function hubRows(main: MainStackConfig): TrustRow[] {
               },
           ]
         : [];
-    return [...rows, ...copyRows, ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` }))];
+    return [
+        ...rows,
+        ...copyRows,
+        ...templated.map((row) => ({ ...row, edge: `${row.edge} (StackSet, every account of the OUs)` })),
+        ...fleetRows(main),
+    ];
+}
+
+/**
+ * Fleet mode (issue 15): the fleet StackSet's deploy role in every account X of the fleet OUs accepts only
+ * Pulumi Deployments tokens of stack `member-X` (its own stack), for deploy and drift operations
+ * (OperationContext operations, https://www.pulumi.com/docs/reference/cloud-rest-api/schema/operationcontext/),
+ * through X's own Pulumi OIDC provider. Never main's tokens, nor another fleet stack's.
+ */
+function fleetRows(main: MainStackConfig): TrustRow[] {
+    const fleet = main.fleet;
+    const organization = main.delivery.pulumiOrganization;
+    if (!fleet.enabled || !fleet.bootstrap.enabled || !organization || fleet.organizationalUnitIds.length === 0) return [];
+    return [
+        {
+            edge: "fleet: an account's own fleet stack deploys it (StackSet, every account of the fleet OUs)",
+            roleArn: roleArn(stackSetAccount, fleet.deployRoleName),
+            callers: oidcCallers({
+                pulumiProvider: oidcProviderArn(stackSetStandIn, pulumiHost),
+                pulumiOrganization: organization,
+                stacks: [`member-${stackSetStandIn}`],
+                operations: [...deployOperations, "detect-drift", "remediate-drift"],
+            }),
+            organizationBound: false,
+            sourceAccountBound: false,
+        },
+    ];
 }
 
 /**
@@ -345,6 +382,8 @@ export function intendedTrust(plan: WiringPlan): TrustRow[] {
     if (plan.stackRole === "bootstrap") return bootstrapRows(parseStackConfig(plan.values) as BootstrapStackConfig);
     const main = parseStackConfig(plan.mainValues) as MainStackConfig;
     const rows = hubRows(main);
+    // A fleet account's own stack creates that account's member roles (role B, the execution role ...).
+    if (plan.stackRole === "fleet") return [...rows, ...memberRows(main, plan.stack.replace(/^member-/, ""))];
     if (plan.stackRole === "main") {
         for (const member of main.members) rows.push(...memberRows(main, member.accountId));
         return rows;

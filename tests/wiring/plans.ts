@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import type { OfflineOrganization } from "../../offline/organizations";
 import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
 import { readStackFile, type StackFile } from "../../offline/stackFiles";
 import { configNamespace } from "../../stacks/config/load";
 import { projectRoot } from "../helpers/program";
+import { stackSetStandIn } from "./intendedTrust";
 
 /**
  * The plans the wiring tests read: every `Pulumi.<stack>.yaml` in the repository (found, not listed,
@@ -16,7 +18,8 @@ export interface WiringPlan {
     label: string;
     /** The Pulumi stack name the program ran as: it is part of every Pulumi Deployments token's subject. */
     stack: string;
-    stackRole: "main" | "member" | "deployments" | "bootstrap";
+    /** `fleet`: a fleet account's own stack (`member-<accountId>`), which has no config file of its own. */
+    stackRole: "main" | "member" | "deployments" | "bootstrap" | "fleet";
     /** This stack's config values, without the namespace. */
     values: Record<string, unknown>;
     /**
@@ -24,6 +27,8 @@ export interface WiringPlan {
      * values otherwise: main, bootstrap and deployments stacks name their accounts in their own config.
      */
     mainValues: Record<string, unknown>;
+    /** The organization the offline plan answered the Organizations data sources with (fleet discovery). */
+    organization?: OfflineOrganization;
     run: ProgramRun;
 }
 
@@ -175,9 +180,22 @@ export function everythingOnBootstrap(base: Record<string, unknown>, main: Recor
     return c;
 }
 
+/** The stack a member stack (mainStack) or a fleet deployments stack (fleet.mainStack) reads. */
+function mainStackOf(values: Record<string, unknown>): string | undefined {
+    const fleetMain = (values.fleet as { mainStack?: unknown } | undefined)?.mainStack;
+    const name = values.stackRole === "deployments" ? fleetMain : values.mainStack;
+    return typeof name === "string" ? name : undefined;
+}
+
+/** A stack file's `offline:organizationalUnits` (the accounts its fleet OUs hold offline). */
+export function offlineOrganizationOf(file: StackFile): OfflineOrganization | undefined {
+    const value = file.config["offline:organizationalUnits"];
+    return value === undefined ? undefined : (JSON.parse(value) as OfflineOrganization);
+}
+
 async function run(
     stack: string,
-    file: StackFile | { values: Record<string, unknown> },
+    file: StackFile | { values: Record<string, unknown>; organization?: OfflineOrganization },
     mainOutputs?: Record<string, unknown>,
 ): Promise<ProgramRun> {
     const values = file.values;
@@ -188,8 +206,36 @@ async function run(
         config,
         secretKeys,
         ambientAccount: (values.managementAccountId ?? values.mainAccountId ?? values.accountId) as string | undefined,
-        stackOutputs: (name) => (name === values.mainStack ? mainOutputs : undefined),
+        stackOutputs: (name) => (name === mainStackOf(values) ? mainOutputs : undefined),
+        organizationalUnits: "config" in file ? offlineOrganizationOf(file) : file.organization,
     });
+}
+
+/** The fleet OU of the generated fleet: the stand-in account of StackSet roles, and two more. */
+export const generatedFleetOu = "ou-ab12-f1ee7001";
+export const generatedFleetOrganization: OfflineOrganization = {
+    [generatedFleetOu]: [
+        { id: stackSetStandIn, name: "fleet-canary" },
+        { id: "313131313131", name: "fleet-web", nested: true },
+        { id: "323232323232", name: "fleet-data" },
+    ],
+};
+
+/** The every-option main with a fleet: canary, an override, an explicit account, and the deploy roles' StackSet. */
+export function everythingOnFleetMain(everything: Record<string, unknown>): Record<string, unknown> {
+    const c = structuredClone(everything);
+    c.fleet = {
+        enabled: true,
+        organizationalUnitIds: [generatedFleetOu],
+        accountIds: ["343434343434"],
+        excludeAccountIds: ["353535353535"],
+        features: { managedInstances: false },
+        overrides: { "323232323232": { features: { managedInstances: true }, regions: [String(c.homeRegion)] } },
+        canary: { accountIds: [stackSetStandIn] },
+        deployRoleName: "mao-fleet-deploy",
+        bootstrap: { enabled: true, oidcProvider: "create", deployManagedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] },
+    };
+    return c;
 }
 
 let cached: Promise<WiringPlan[]> | undefined;
@@ -208,17 +254,18 @@ async function computePlans(): Promise<WiringPlan[]> {
     const ordered = [...files].sort(([, a], [, b]) => Number(b.values.stackRole === "main") - Number(a.values.stackRole === "main"));
     for (const [stack, file] of ordered) {
         const role = file.values.stackRole as WiringPlan["stackRole"];
-        // Only a member stack reads another stack; bootstrap and deployments stacks name their accounts themselves.
-        const mainName = typeof file.values.mainStack === "string" ? file.values.mainStack.split("/").pop() : undefined;
+        // A member stack reads its main stack, and so does a deployments stack with a fleet; bootstrap names its accounts itself.
+        const mainName = mainStackOf(file.values)?.split("/").pop();
         const main = mainName ? mains.get(mainName) : undefined;
-        if (role === "member" && !main)
+        if ((role === "member" || mainName) && !main)
             throw new Error(`Pulumi.${stack}.yaml names main stack ${String(file.values.mainStack)}, which has no stack file`);
         const plan: WiringPlan = {
             label: `Pulumi.${stack}.yaml`,
             stack,
             stackRole: role,
             values: file.values,
-            mainValues: main?.values ?? file.values,
+            mainValues: role === "member" ? (main?.values ?? file.values) : file.values,
+            organization: offlineOrganizationOf(file),
             run: await run(stack, file, main?.run.outputs),
         };
         if (role === "main") mains.set(stack, plan);
@@ -247,6 +294,49 @@ async function computePlans(): Promise<WiringPlan[]> {
                 values: memberValues,
                 mainValues: values,
                 run: await run("member", { values: memberValues }, main.run.outputs),
+            });
+        }
+        // A fleet: its main stack, one fleet account's own stack (no config at all) and the fleet's Deployments.
+        const fleetValues = everythingOnFleetMain(values);
+        const fleetMain: WiringPlan = {
+            label: "generated: fleet (main)",
+            stack: "main",
+            stackRole: "main",
+            values: fleetValues,
+            mainValues: fleetValues,
+            organization: generatedFleetOrganization,
+            run: await run("main", { values: fleetValues, organization: generatedFleetOrganization }),
+        };
+        plans.push(fleetMain);
+        const fleetAccount = "313131313131";
+        plans.push({
+            label: `generated: fleet (member-${fleetAccount}, no config file)`,
+            stack: `member-${fleetAccount}`,
+            stackRole: "fleet",
+            values: {},
+            mainValues: fleetValues,
+            organization: generatedFleetOrganization,
+            run: await runUnderMocks({
+                stack: `member-${fleetAccount}`,
+                config: {},
+                ambientAccount: fleetAccount,
+                organization: "my-org",
+                stackOutputs: (name) => (name === "my-org/multi-account-ops/main" ? fleetMain.run.outputs : undefined),
+            }),
+        });
+        const exampleDeployments = files.get("deployments");
+        if (exampleDeployments) {
+            const deploymentsValues = {
+                ...exampleDeployments.values,
+                fleet: { mainStack: "my-org/multi-account-ops/main", driftHourUtc: 22 },
+            };
+            plans.push({
+                label: "generated: fleet (deployments)",
+                stack: "deployments",
+                stackRole: "deployments",
+                values: deploymentsValues,
+                mainValues: deploymentsValues,
+                run: await run("deployments", { values: deploymentsValues }, fleetMain.run.outputs),
             });
         }
         if (exampleBootstrap) {
@@ -313,7 +403,8 @@ function resolveSub<T>(value: T): T {
     if (typeof value !== "object" || value === null) return value;
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1 && entries[0][0] === "Fn::Sub" && typeof entries[0][1] === "string")
-        return entries[0][1].replaceAll("${AWS::Partition}", "aws") as T;
+        // ${AWS::AccountId} (the fleet's deploy role names its own account) becomes the stand-in account of the OUs.
+        return entries[0][1].replaceAll("${AWS::Partition}", "aws").replaceAll("${AWS::AccountId}", stackSetStandIn) as T;
     return Object.fromEntries(entries.map(([key, child]) => [key, resolveSub(child)])) as T;
 }
 

@@ -369,8 +369,9 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     // ts-node every one of those stacks is source-mapped frame by frame, which took over 40% of a plan. While the
     // program runs, stacks are formatted natively (JavaScript positions); an error's stack read afterwards, as a
     // failing test's is, is still mapped. Runs never overlap: Pulumi's mock runtime is one global state.
-    const sourceMappedStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    const stackTraces: { prepareStackTrace?: typeof Error.prepareStackTrace } = Error;
+    const sourceMappedStackTrace = stackTraces.prepareStackTrace;
+    stackTraces.prepareStackTrace = undefined;
     let outputs: Record<string, unknown>;
     try {
         outputs = await Promise.race([failed, loadProgram(options)]);
@@ -378,7 +379,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         forgetAbandonedRun();
         throw error;
     } finally {
-        Error.prepareStackTrace = sourceMappedStackTrace;
+        stackTraces.prepareStackTrace = sourceMappedStackTrace;
         process.off("unhandledRejection", onRejection);
     }
     for (const registration of monitor.registrations)

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { OfflineOrganization } from "../../offline/organizations";
-import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
+import { runUnderMocks, type ProgramRun, type Registration, type RunOptions } from "../../offline/recorder";
 import { readStackFile } from "../../offline/stackFiles";
 import { configNamespace } from "../../stacks/config/load";
 
@@ -18,6 +18,36 @@ export interface ProgramOptions {
     organizationalUnits?: OfflineOrganization;
 }
 
+const plans = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * Plans once per distinct input in this mocha process: most test files plan the example main stack, and a plan is
+ * the suite's main cost (about 1.5 s each). A run that reads other stacks' outputs through a function can't be keyed,
+ * so it always plans. The run is deep-frozen: a test that changed it would change every other test's view, so it
+ * throws instead.
+ */
+export function planOnce(options: RunOptions): Promise<ProgramRun> {
+    if (options.stackOutputs) return runUnderMocks(options);
+    // The program also reads these variables (stacks/config/resolve.ts, stacks/fleetMember.ts).
+    const key = JSON.stringify([options, Object.entries(process.env).filter(([name]) => name.startsWith("MULTI_ACCOUNT_OPS_"))]);
+    let plan = plans.get(key);
+    if (!plan) {
+        plan = runUnderMocks(options).then(deepFreeze);
+        // A failed plan is not kept: the next test plans again and sees the same error, not a stale promise.
+        plan.catch(() => plans.delete(key));
+        plans.set(key, plan);
+    }
+    return plan;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value)) deepFreeze(child);
+    }
+    return value;
+}
+
 /** Runs index.ts under mocks with these config values (without the namespace); every registration is recorded. */
 export async function runProgram(stack: string, values: Record<string, unknown>, options: ProgramOptions = {}): Promise<ProgramRun> {
     const config = Object.fromEntries(
@@ -27,7 +57,7 @@ export async function runProgram(stack: string, values: Record<string, unknown>,
         ]),
     );
     const ambientAccount = (values.mainAccountId ?? values.accountId) as string | undefined;
-    return runUnderMocks({
+    return planOnce({
         stack,
         config,
         ambientAccount,

@@ -5,7 +5,7 @@ import type { OfflineOrganization } from "../../offline/organizations";
 import { runUnderMocks, type ProgramRun, type Registration } from "../../offline/recorder";
 import { readStackFile, type StackFile } from "../../offline/stackFiles";
 import { configNamespace } from "../../stacks/config/load";
-import { projectRoot } from "../helpers/program";
+import { planOnce, projectRoot } from "../helpers/program";
 import { stackSetStandIn } from "./intendedTrust";
 
 /**
@@ -201,12 +201,12 @@ async function run(
     const values = file.values;
     const config = "config" in file ? file.config : encode(values);
     const secretKeys = "secretKeys" in file ? file.secretKeys : [];
-    return runUnderMocks({
+    return planOnce({
         stack,
         config,
         secretKeys,
         ambientAccount: (values.managementAccountId ?? values.mainAccountId ?? values.accountId) as string | undefined,
-        stackOutputs: (name) => (name === mainStackOf(values) ? mainOutputs : undefined),
+        stackOutputs: mainOutputs && ((name) => (name === mainStackOf(values) ? mainOutputs : undefined)),
         organizationalUnits: "config" in file ? offlineOrganizationOf(file) : file.organization,
     });
 }

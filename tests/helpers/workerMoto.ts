@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 
 /**
- * Under Stryker, each test-runner worker gets its own moto_server: rootHooks.ts resets moto before
- * every test, so workers sharing one server would wipe each other's data and kill mutants falsely.
- * Stryker marks its workers with STRYKER_MUTATOR_WORKER (child-process-proxy.js in @stryker-mutator/core).
+ * Each worker process, Stryker's or mocha's (`npm test` runs `mocha --parallel`), gets its own moto_server:
+ * rootHooks.ts resets moto before every test, so workers sharing one server would wipe each other's data
+ * (false failures, and false kills under Stryker). Stryker marks its workers with STRYKER_MUTATOR_WORKER
+ * (child-process-proxy.js in @stryker-mutator/core), mocha with MOCHA_WORKER_ID (https://mochajs.org/#parallel-tests).
  * The server starts when this module loads, before any test file creates an SDK client.
  */
 let moto: ChildProcess | undefined;
@@ -22,7 +23,7 @@ function freePortSync(): number {
     return port;
 }
 
-if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined || process.env.MOCHA_WORKER_ID !== undefined) {
     const port = freePortSync();
     const endpoint = `http://127.0.0.1:${port}`;
     moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
@@ -43,7 +44,7 @@ if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
 
 let up: Promise<void> | undefined;
 
-/** Waits until this worker's moto_server answers (no-op outside Stryker). */
+/** Waits until this worker's moto_server answers (no-op outside a worker). */
 export function workerMotoReady(): Promise<void> {
     if (!moto) return Promise.resolve();
     up ??= (async () => {

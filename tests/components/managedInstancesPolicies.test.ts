@@ -116,17 +116,28 @@ describe("managed-instances policies", () => {
             });
         });
 
-        const instance = `arn:aws:sts::${account}:assumed-role/${config.namePrefix}-ssm-instance/i-0123456789abcdef0`;
+        const instance = `arn:aws:iam::${account}:role/${config.namePrefix}-ssm-instance`;
+        // A KMS key needs its key policy too: the account's administration statement is what lets IAM policies grant it.
+        const keyPolicy = sessionKeyPolicy(partition, account, region, logGroupName);
         const call = (action: string, resource: string): Promise<string> =>
-            decide({ principal: instance, action, resource, resourceAccount: account, identityPolicies: [permissions] });
+            decide({
+                principal: instance,
+                action,
+                resource,
+                resourceAccount: account,
+                identityPolicies: [permissions],
+                resourcePolicy: resource.startsWith("arn:aws:kms:") ? keyPolicy : undefined,
+            });
 
         it("allow the agent to stream a session and use the key; nothing on other groups or keys (iam-simulate)", async () => {
             assert.equal(await call("logs:PutLogEvents", `${logGroupArn}:log-stream:session-1`), "Allowed");
-            assert.equal(await call("logs:CreateLogStream", logGroupArn), "Allowed");
+            assert.equal(await call("logs:CreateLogStream", `${logGroupArn}:log-stream:session-1`), "Allowed");
             assert.equal(await call("kms:Decrypt", keyArn), "Allowed");
             assert.equal(await call("kms:GenerateDataKey", keyArn), "Allowed");
             assert.equal(await call("logs:PutLogEvents", `arn:aws:logs:${region}:${account}:log-group:/other:log-stream:x`), "ImplicitlyDenied");
             assert.equal(await call("kms:Decrypt", keyArn.replace(/key\/.*/, "key/other")), "ImplicitlyDenied");
+            assert.equal(await call("logs:DescribeLogStreams", logGroupArn), "Allowed");
+            assert.equal(await call("logs:DescribeLogGroups", "*"), "Allowed");
             assert.equal(await call("logs:DeleteLogGroup", logGroupArn), "ImplicitlyDenied");
         });
     });

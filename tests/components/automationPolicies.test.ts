@@ -85,7 +85,10 @@ describe("automation policies", () => {
         it("assumes exactly the members' execution roles (sorted), and lists only this organization's OUs and roots", () => {
             assert.deepEqual(administrationPermissions(partition, org, [...executionArns].reverse()), {
                 Version: "2012-10-17",
-                Statement: [{ Sid: "AssumeExecutionRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...executionArns].sort() }, ouList],
+                Statement: [
+                    { Sid: "AssumeExecutionRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...executionArns].sort() },
+                    ouList,
+                ],
             });
         });
 
@@ -193,7 +196,10 @@ describe("automation policies", () => {
                 });
             assert.equal(await passTo(executionArn(member), "ssm.amazonaws.com"), "Allowed");
             assert.equal(await passTo(executionArn(member), "ec2.amazonaws.com"), "ImplicitlyDenied");
-            assert.equal(await passTo(`arn:aws:iam::${member}:role/OrganizationAccountAccessRole`, "ssm.amazonaws.com"), "ImplicitlyDenied");
+            assert.equal(
+                await passTo(`arn:aws:iam::${member}:role/OrganizationAccountAccessRole`, "ssm.amazonaws.com"),
+                "ImplicitlyDenied",
+            );
         });
 
         it("finds targets by tag, instance and the account's resource groups in its regions", () => {

@@ -144,7 +144,12 @@ describe("delivery policies", () => {
 
     describe("roles in other accounts", () => {
         const deployers = [`arn:aws:iam::${mainAccount}:role/${bootstrap.deployerRoleName}`, ...(bootstrap.adminRoleArns as string[])];
-        const trust = mainAccountRoleTrust({ partition: "aws", mainAccountId: mainAccount, principalRoleArns: [...deployers].reverse(), organizationId: org });
+        const trust = mainAccountRoleTrust({
+            partition: "aws",
+            mainAccountId: mainAccount,
+            principalRoleArns: [...deployers].reverse(),
+            organizationId: org,
+        });
         const expectedTrust = (principals: string[]): PolicyDocument => ({
             Version: "2012-10-17",
             Statement: [
@@ -173,7 +178,9 @@ describe("delivery policies", () => {
                     action: "sts:AssumeRole",
                     resource: target,
                     resourceAccount: bootstrap.managementAccountId,
-                    identityPolicies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target }] }],
+                    identityPolicies: [
+                        { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: target }] },
+                    ],
                     resourcePolicy: trust,
                     context: { "aws:PrincipalOrgID": principalOrg },
                 });
@@ -197,7 +204,8 @@ describe("delivery policies", () => {
             ) as Record<string, unknown>;
             assert.deepEqual(template, {
                 AWSTemplateFormatVersion: "2010-09-09",
-                Description: "multi-account-ops bootstrap: the role the hub's deployer assumes here, and the read-only twin its previews assume",
+                Description:
+                    "multi-account-ops bootstrap: the role the hub's deployer assumes here, and the read-only twin its previews assume",
                 Resources: {
                     HubAccessRole: {
                         Type: "AWS::IAM::Role",

@@ -73,7 +73,14 @@ const describeImages = { Sid: "ValidateAmiParameter", Effect: "Allow", Action: "
 function receiverStatements(sid: string, condition: Record<string, Record<string, string | string[]>>): PolicyStatement[] {
     return [
         { Sid: `${sid}LaunchFromImage`, Effect: "Allow", Principal: "*", Action: useImageKeyActions, Resource: "*", Condition: condition },
-        { Sid: `${sid}AttachVolumes`, Effect: "Allow", Principal: "*", Action: "kms:CreateGrant", Resource: "*", Condition: { ...condition, ...forAwsResource } },
+        {
+            Sid: `${sid}AttachVolumes`,
+            Effect: "Allow",
+            Principal: "*",
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { ...condition, ...forAwsResource },
+        },
         {
             Sid: `${sid}GrantTheirAutoScaling`,
             Effect: "Allow",
@@ -86,10 +93,18 @@ function receiverStatements(sid: string, condition: Record<string, Record<string
                 ...condition,
                 StringEquals: {
                     ...(condition.StringEquals ?? {}),
-                    "kms:GranteePrincipal": "arn:aws:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+                    "kms:GranteePrincipal":
+                        "arn:aws:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
                 },
                 "ForAllValues:StringEquals": {
-                    "kms:GrantOperations": ["Decrypt", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "DescribeKey"],
+                    "kms:GrantOperations": [
+                        "Decrypt",
+                        "GenerateDataKeyWithoutPlaintext",
+                        "ReEncryptFrom",
+                        "ReEncryptTo",
+                        "CreateGrant",
+                        "DescribeKey",
+                    ],
                 },
             },
         },
@@ -109,11 +124,27 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
             Version: "2012-10-17",
             Statement: [
                 admin,
-                { Sid: "ImageBuilderUsesKeyThroughEc2", Effect: "Allow", Principal: "*", Action: useImageKeyActions, Resource: "*", Condition: throughEc2 },
-                { Sid: "ImageBuilderAttachesVolumes", Effect: "Allow", Principal: "*", Action: "kms:CreateGrant", Resource: "*", Condition: { ...throughEc2, ...forAwsResource } },
+                {
+                    Sid: "ImageBuilderUsesKeyThroughEc2",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: useImageKeyActions,
+                    Resource: "*",
+                    Condition: throughEc2,
+                },
+                {
+                    Sid: "ImageBuilderAttachesVolumes",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "kms:CreateGrant",
+                    Resource: "*",
+                    Condition: { ...throughEc2, ...forAwsResource },
+                },
                 // aws:PrincipalAccount, aws:PrincipalOrgPaths (paths o-xxx/r-xxx/ou-xxx/), aws:PrincipalOrgID:
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
-                ...receiverStatements("SharedAccounts", { StringEquals: { "aws:PrincipalAccount": [...distribution.accountIds, ...members].sort() } }),
+                ...receiverStatements("SharedAccounts", {
+                    StringEquals: { "aws:PrincipalAccount": [...distribution.accountIds, ...members].sort() },
+                }),
                 ...receiverStatements("SharedOUs", { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": [`${ouOrg}/*/${ouId}/*`] } }),
                 ...receiverStatements("SharedOrganizations", { StringEquals: { "aws:PrincipalOrgID": [sharedOrg] } }),
                 {
@@ -121,7 +152,16 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                     Effect: "Allow",
                     Principal: "*",
                     // Image Builder User Guide, "Set up cross-account AMI distribution" (IAM policies, step 4).
-                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                    Action: [
+                        "kms:Encrypt",
+                        "kms:Decrypt",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:DescribeKey",
+                        "kms:CreateGrant",
+                        "kms:ListGrants",
+                        "kms:RevokeGrant",
+                    ],
                     Resource: "*",
                     Condition: {
                         StringEquals: { "aws:PrincipalAccount": [...new Set(distribution.targetAccountIds)].sort() },
@@ -130,7 +170,14 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                 },
             ],
         });
-        assert.deepEqual(autoScalingGrantOperations, ["Decrypt", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo", "CreateGrant", "DescribeKey"]);
+        assert.deepEqual(autoScalingGrantOperations, [
+            "Decrypt",
+            "GenerateDataKeyWithoutPlaintext",
+            "ReEncryptFrom",
+            "ReEncryptTo",
+            "CreateGrant",
+            "DescribeKey",
+        ]);
     });
 
     it("the AMI key without receivers: Image Builder only", () => {
@@ -153,7 +200,9 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                 // The receivers' own administrators may use any key their account lets them; Image Builder's
                 // service-linked role has no KMS permissions of its own, so only the key policy grants it.
                 identityPolicies:
-                    principal === imageBuilder ? [] : [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }],
+                    principal === imageBuilder
+                        ? []
+                        : [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }],
                 resourcePolicy: policy,
                 context,
             });
@@ -188,7 +237,12 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
             Statement: [
                 { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: distributionRoleKeyActions, Resource: [...new Set(keys)].sort() },
                 // "SSM output parameter prerequisites" (Image Builder User Guide): ssm:PutParameter on the parameter.
-                { Sid: "WriteNativeAmiParameter", Effect: "Allow", Action: "ssm:PutParameter", Resource: `arn:aws:ssm:*:${target}:parameter/golden/ami` },
+                {
+                    Sid: "WriteNativeAmiParameter",
+                    Effect: "Allow",
+                    Action: "ssm:PutParameter",
+                    Resource: `arn:aws:ssm:*:${target}:parameter/golden/ami`,
+                },
             ],
         });
         assert.deepEqual(distributionRolePermissions("aws", target, [keyArn]).Statement.length, 1);
@@ -216,7 +270,11 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                 {
                     Sid: "ListOrganizationAccounts",
                     Effect: "Allow",
-                    Action: ["organizations:ListRoots", "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
+                    Action: [
+                        "organizations:ListRoots",
+                        "organizations:ListAccountsForParent",
+                        "organizations:ListOrganizationalUnitsForParent",
+                    ],
                     Resource: "*",
                 },
             ],
@@ -226,7 +284,12 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
         assert.deepEqual(parameterWriterPermissions("aws", member, prefix), {
             Version: "2012-10-17",
             Statement: [
-                { Sid: "WriteLatestAmiParameters", Effect: "Allow", Action: parameterWriteActions, Resource: `arn:aws:ssm:*:${member}:parameter${prefix}/*` },
+                {
+                    Sid: "WriteLatestAmiParameters",
+                    Effect: "Allow",
+                    Action: parameterWriteActions,
+                    Resource: `arn:aws:ssm:*:${member}:parameter${prefix}/*`,
+                },
                 describeImages,
             ],
         });
@@ -287,10 +350,19 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                 {
                     Sid: "ListOrganizationAccounts",
                     Effect: "Allow",
-                    Action: ["organizations:ListRoots", "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"],
+                    Action: [
+                        "organizations:ListRoots",
+                        "organizations:ListAccountsForParent",
+                        "organizations:ListOrganizationalUnitsForParent",
+                    ],
                     Resource: "*",
                 },
-                { Sid: "WriteOwnAccountParameters", Effect: "Allow", Action: parameterWriteActions, Resource: `arn:aws:ssm:*:${main}:parameter${prefix}/*` },
+                {
+                    Sid: "WriteOwnAccountParameters",
+                    Effect: "Allow",
+                    Action: parameterWriteActions,
+                    Resource: `arn:aws:ssm:*:${main}:parameter${prefix}/*`,
+                },
                 describeImages,
                 { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
                 { Sid: "SendFailedEventsToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn },
@@ -426,7 +498,13 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
             Outputs: outputs,
         });
         assert.deepEqual(
-            JSON.parse(parameterWriterTemplate(roleA, org, roleBName, prefix, { mainAccountId: main, keyArns: [keyArn], parameterName: "/golden/ami" })),
+            JSON.parse(
+                parameterWriterTemplate(roleA, org, roleBName, prefix, {
+                    mainAccountId: main,
+                    keyArns: [keyArn],
+                    parameterName: "/golden/ami",
+                }),
+            ),
             {
                 ...header,
                 Resources: {
@@ -453,19 +531,28 @@ describe("golden AMI documents (exact, from the every-option config)", () => {
                                     },
                                 ],
                             },
-                            ManagedPolicyArns: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess" }],
+                            ManagedPolicyArns: [
+                                { "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess" },
+                            ],
                             Policies: [
                                 {
                                     PolicyName: "copy-golden-amis",
                                     PolicyDocument: {
                                         Version: "2012-10-17",
                                         Statement: [
-                                            { Sid: "CopyWithTheAmiKeys", Effect: "Allow", Action: distributionRoleKeyActions, Resource: [keyArn] },
+                                            {
+                                                Sid: "CopyWithTheAmiKeys",
+                                                Effect: "Allow",
+                                                Action: distributionRoleKeyActions,
+                                                Resource: [keyArn],
+                                            },
                                             {
                                                 Sid: "WriteNativeAmiParameter",
                                                 Effect: "Allow",
                                                 Action: "ssm:PutParameter",
-                                                Resource: { "Fn::Sub": "arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/golden/ami" },
+                                                Resource: {
+                                                    "Fn::Sub": "arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/golden/ami",
+                                                },
                                             },
                                         ],
                                     },

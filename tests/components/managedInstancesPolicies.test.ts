@@ -134,7 +134,10 @@ describe("managed-instances policies", () => {
             assert.equal(await call("logs:CreateLogStream", `${logGroupArn}:log-stream:session-1`), "Allowed");
             assert.equal(await call("kms:Decrypt", keyArn), "Allowed");
             assert.equal(await call("kms:GenerateDataKey", keyArn), "Allowed");
-            assert.equal(await call("logs:PutLogEvents", `arn:aws:logs:${region}:${account}:log-group:/other:log-stream:x`), "ImplicitlyDenied");
+            assert.equal(
+                await call("logs:PutLogEvents", `arn:aws:logs:${region}:${account}:log-group:/other:log-stream:x`),
+                "ImplicitlyDenied",
+            );
             assert.equal(await call("kms:Decrypt", keyArn.replace(/key\/.*/, "key/other")), "ImplicitlyDenied");
             assert.equal(await call("logs:DescribeLogStreams", logGroupArn), "Allowed");
             assert.equal(await call("logs:DescribeLogGroups", "*"), "Allowed");

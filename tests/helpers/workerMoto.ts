@@ -22,7 +22,9 @@ function freePortSync(): number {
     return port;
 }
 
-if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+// Only the handlers folder's tests use moto (stryker.config.mjs's folders); the others skip its start-up,
+// which every static mutant's fresh worker would otherwise pay.
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined && (process.env.STRYKER_FOLDER ?? "handlers") === "handlers") {
     const port = freePortSync();
     const endpoint = `http://127.0.0.1:${port}`;
     moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { anonymousPrincipal } from "@cloud-copilot/iam-simulate";
-import { inventoryBucketPolicy, inventoryKeyPolicy } from "../../components/inventory/policies";
+import { inventoryBucketPolicy, inventoryKeyPolicy, inventoryObjectsArn } from "../../components/inventory/policies";
 import { decide, type Request } from "../helpers/iam";
+import { exampleConfig } from "../helpers/program";
 
 const org = "o-exampleorg1";
 const bucketArn = "arn:aws:s3:::multi-account-ops-inventory-111111111111-ap-northeast-1";
@@ -98,5 +99,82 @@ describe("inventory key policy (iam-simulate)", () => {
             context: { "aws:SourceOrgID": org },
         });
         assert.equal(decision, "ImplicitlyDenied");
+    });
+});
+
+describe("inventory documents (exact, from the example config)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const config = exampleConfig("main") as Record<string, any>;
+    const org: string = config.organizationId;
+    const main: string = config.mainAccountId;
+    const prefix: string = config.inventory.prefix;
+    const bucket = `arn:aws:s3:::${config.namePrefix}-inventory-${main}-${config.homeRegion}`;
+    const objects = `${bucket}/${prefix}/*/accountid=*/*`;
+
+    it("the bucket: Systems Manager checks the ACL and delivers this organization's inventory under the prefix; no plain HTTP", () => {
+        assert.equal(inventoryObjectsArn(bucket, prefix), objects);
+        // "Creating a resource data sync for Inventory" / "Before you begin" (Systems Manager User Guide): the bucket policy
+        // for an organization sync: GetBucketAcl; PutObject on <prefix>/*/accountid=*/* with s3:x-amz-acl
+        // bucket-owner-full-control and aws:SourceOrgID; PutObjectTagging. aws:SecureTransport:
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport
+        assert.deepEqual(inventoryBucketPolicy(bucket, prefix, org), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "SSMBucketPermissionsCheck",
+                    Effect: "Allow",
+                    Principal: { Service: "ssm.amazonaws.com" },
+                    Action: "s3:GetBucketAcl",
+                    Resource: bucket,
+                },
+                {
+                    Sid: "SSMBucketDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "ssm.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: objects,
+                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceOrgID": org } },
+                },
+                {
+                    Sid: "SSMBucketDeliveryTagging",
+                    Effect: "Allow",
+                    Principal: { Service: "ssm.amazonaws.com" },
+                    Action: "s3:PutObjectTagging",
+                    Resource: objects,
+                    Condition: { StringEquals: { "aws:SourceOrgID": org } },
+                },
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [bucket, `${bucket}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
+    });
+
+    it("the key: administered by the account; Systems Manager generates data keys for this organization only", () => {
+        assert.deepEqual(inventoryKeyPolicy("aws", main, org), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AccountAdministersKeyThroughIam",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${main}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+                {
+                    Sid: "SystemsManagerEncryptsInventory",
+                    Effect: "Allow",
+                    Principal: { Service: "ssm.amazonaws.com" },
+                    Action: "kms:GenerateDataKey",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:SourceOrgID": org } },
+                },
+            ],
+        });
     });
 });

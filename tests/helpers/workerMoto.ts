@@ -23,7 +23,11 @@ function freePortSync(): number {
     return port;
 }
 
-if (process.env.STRYKER_MUTATOR_WORKER !== undefined || process.env.MOCHA_WORKER_ID !== undefined) {
+// Under Stryker only the handlers folder's tests use moto (stryker.config.mjs's folders); the others skip its
+// start-up, which every static mutant's fresh worker would otherwise pay.
+const strykerWorkerUsingMoto =
+    process.env.STRYKER_MUTATOR_WORKER !== undefined && (process.env.STRYKER_FOLDER ?? "handlers") === "handlers";
+if (strykerWorkerUsingMoto || process.env.MOCHA_WORKER_ID !== undefined) {
     const port = freePortSync();
     const endpoint = `http://127.0.0.1:${port}`;
     moto = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });

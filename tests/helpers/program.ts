@@ -23,11 +23,13 @@ const plans = new Map<string, Promise<ProgramRun>>();
 /**
  * Plans once per distinct input in this mocha process: most test files plan the example main stack, and a plan is
  * the suite's main cost (about 1.5 s each). A run that reads other stacks' outputs through a function can't be keyed,
- * so it always plans. The run is deep-frozen: a test that changed it would change every other test's view, so it
+ * so it always plans; so does every run under Stryker. The run is deep-frozen: a test that changed it would change every other test's view, so it
  * throws instead.
  */
 export function planOnce(options: RunOptions): Promise<ProgramRun> {
-    if (options.stackOutputs) return runUnderMocks(options);
+    // Stryker reruns the loaded test files in the same process with another mutant active
+    // (@stryker-mutator/mocha-runner: reloadEnvironment false): a kept plan would hide every mutant.
+    if (options.stackOutputs || process.env.STRYKER_MUTATOR_WORKER !== undefined) return runUnderMocks(options);
     // The program also reads these variables (stacks/config/resolve.ts, stacks/fleetMember.ts).
     const key = JSON.stringify([options, Object.entries(process.env).filter(([name]) => name.startsWith("MULTI_ACCOUNT_OPS_"))]);
     let plan = plans.get(key);

@@ -84,14 +84,21 @@ async function resolveTargets(message: ImageMessage, settings: PublisherSettings
     // DeploymentTargets: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html).
     const management = managementAccountOf(message);
     const stackSetAccounts = (await Promise.all(settings.roleBOrganizationalUnitIds.map((ou) => organizations.accountsInOu(ou)))).flat();
-    const withRoleB = new Set([...settings.roleBAccountIds, ...stackSetAccounts.filter((id) => id !== management)]);
+    // A fleet account whose own stack has no golden AMIs sits in a role-B OU without role B (ROLE_B_EXCLUDED_ACCOUNT_IDS).
+    const excluded = new Set(settings.roleBExcludedAccountIds);
+    const withRoleB = new Set([...settings.roleBAccountIds, ...stackSetAccounts.filter((id) => id !== management && !excluded.has(id))]);
     return {
         targets,
         skipReason: (target) => {
             if (!target.onlyThroughOrganization || withRoleB.has(target.accountId)) return undefined;
-            return target.accountId === management
-                ? "the organization's management account received the image only through organization/OU sharing, and role B " +
-                      "cannot be deployed there: service-managed StackSets never deploy to the management account"
+            if (target.accountId === management)
+                return (
+                    "the organization's management account received the image only through organization/OU sharing, and role B " +
+                    "cannot be deployed there: service-managed StackSets never deploy to the management account"
+                );
+            return excluded.has(target.accountId)
+                ? "the account received the image only through organization/OU sharing and is excluded from role B: a fleet " +
+                      "account excluded from the fleet or with golden AMIs switched off has no role B"
                 : "the account received the image only through organization/OU sharing and gets no role B: it is not a configured " +
                       "member, distribution account or copy target, and is in no role-B StackSet OU";
         },

@@ -80,6 +80,43 @@ export function fleetUses(config: MainStackConfig, feature: FeatureName): boolea
     );
 }
 
+/** Which fleet accounts have role B (their own stacks create it), for the AMI publisher's skip rule. */
+export interface FleetRoleB {
+    /** Every account below these OUs has role B unless excluded: golden AMIs are on for the fleet by default. */
+    organizationalUnitIds: string[];
+    /** Fleet accounts with role B by an override (golden AMIs off for the fleet, on for them). */
+    accountIds: string[];
+    /** Fleet accounts without role B: excluded from the fleet, or with golden AMIs switched off. */
+    excludedAccountIds: string[];
+}
+
+/**
+ * The fleet's role-B holders. The AMI is shared with the fleet OUs, so every account below them receives it
+ * (OU sharing includes child OUs: "Share an AMI with organizations or OUs",
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/share-amis-with-organizations-and-OUs.html); the publisher
+ * must know which of them have no role B, so it skips them instead of failing on every image.
+ */
+export function fleetRoleB(config: MainStackConfig): FleetRoleB {
+    if (!fleetUses(config, "goldenAmi")) return { organizationalUnitIds: [], accountIds: [], excludedAccountIds: [] };
+    const switched = (on: boolean): string[] =>
+        Object.entries(config.fleet.overrides)
+            .filter(([, override]) => override.features?.goldenAmi === on)
+            .map(([accountId]) => accountId);
+    if (!fleetUsesByDefault(config, "goldenAmi")) {
+        const on = switched(true);
+        return {
+            organizationalUnitIds: [],
+            accountIds: on,
+            excludedAccountIds: config.fleet.accountIds.filter((accountId) => !on.includes(accountId)),
+        };
+    }
+    return {
+        organizationalUnitIds: config.fleet.organizationalUnitIds,
+        accountIds: [],
+        excludedAccountIds: [...new Set([...config.fleet.excludeAccountIds, ...switched(false)])].sort(),
+    };
+}
+
 /**
  * The main config as the hub sees it with the fleet on: the golden AMI is shared with the fleet OUs by
  * ARN (Image Builder LaunchPermissionConfiguration.organizationalUnitArns,

@@ -18,6 +18,8 @@ export interface AmiPublisherArgs {
     roleBAccountIds: string[];
     /** OUs whose accounts get role B from the StackSet (the management account never does). */
     roleBOrganizationalUnitIds: string[];
+    /** Accounts in those OUs without role B (fleet accounts excluded, or with golden AMIs off). */
+    roleBExcludedAccountIds: string[];
     sharedOrganizationIds: string[];
     sharedOrganizationalUnits: { organizationId: string; ouId: string }[];
     orgReaderRoleArn?: pulumi.Input<string>;
@@ -181,6 +183,9 @@ export class AmiPublisher extends pulumi.ComponentResource {
                             POWERTOOLS_SERVICE_NAME: "ami-publisher",
                             ...(orgReaderRoleArn ? { ORG_READER_ROLE_ARN: orgReaderRoleArn } : {}),
                             ...(args.roleBAccountIds.length > 0 ? { ROLE_B_ACCOUNT_IDS: args.roleBAccountIds.join(",") } : {}),
+                            ...(args.roleBExcludedAccountIds.length > 0
+                                ? { ROLE_B_EXCLUDED_ACCOUNT_IDS: args.roleBExcludedAccountIds.join(",") }
+                                : {}),
                             ...(args.roleBOrganizationalUnitIds.length > 0
                                 ? { ROLE_B_OU_IDS: args.roleBOrganizationalUnitIds.join(",") }
                                 : {}),

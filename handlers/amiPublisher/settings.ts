@@ -8,6 +8,8 @@ export interface PublisherSettings {
     roleBAccountIds: string[];
     /** OUs whose accounts get role B from the service-managed StackSet (never the management account). */
     roleBOrganizationalUnitIds: string[];
+    /** Accounts inside those OUs that have no role B (fleet accounts without golden AMIs); configured accounts still count. */
+    roleBExcludedAccountIds: string[];
     /** The longest wait for a new parameter version to pass Parameter Store's asynchronous AMI validation. */
     versionWaitSeconds: number;
     /** The fan-out queue, when deployed: images with more than `fanOutThreshold` targets go through it. */
@@ -59,6 +61,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
         "an OU ID (ou-xxxx-xxxxxxxx)",
         problems,
     );
+    const roleBExcludedAccountIds = list(env, "ROLE_B_EXCLUDED_ACCOUNT_IDS", /^\d{12}$/, "a 12-digit account ID", problems);
     const rawWait = env.VERSION_WAIT_SECONDS || "60";
     const versionWaitSeconds = Number(rawWait);
     if (!Number.isFinite(versionWaitSeconds) || versionWaitSeconds < 1 || versionWaitSeconds > 600) {
@@ -73,6 +76,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): PublisherSet
         maxConcurrency,
         roleBAccountIds,
         roleBOrganizationalUnitIds,
+        roleBExcludedAccountIds,
         versionWaitSeconds,
         ...(fanOut ? { fanOut } : {}),
     };

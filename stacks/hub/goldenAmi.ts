@@ -9,6 +9,7 @@ import { parameterWriterTemplate } from "../../components/goldenAmi/policies";
 import { OrganizationStackSet } from "../../components/organizationStackSet";
 import type { HubPartInputs } from "../../components/hub";
 import { accountsWithFeature } from "../config/resolve";
+import { fleetRoleB } from "../fleet";
 import type { HubContext } from "./context";
 
 /** `arn:aws:organizations::<mgmt>:ou/o-xxx/ou-xxx` to its org and OU IDs. */
@@ -101,6 +102,19 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
     const orgReaderRoleArn =
         settings.publisher.orgReaderRoleArn ?? (createReader ? roleArn(partition, ctx.managementAccountId, readerName) : undefined);
 
+    // Fleet accounts without role B, but never an account the hub or a member stack gives role B.
+    const fleet = fleetRoleB(config);
+    const givenRoleB = new Set([
+        ...receivingMembers,
+        ...config.memberStacks.map((stack) => stack.accountId),
+        ...distribution.targetAccountIds,
+    ]);
+    const withoutRoleB = new Set(fleet.excludedAccountIds.filter((id) => !givenRoleB.has(id)));
+    const roleBAccountIds = [
+        ...new Set([...receivingMembers, ...distribution.accountIds, ...distribution.targetAccountIds, ...fleet.accountIds]),
+    ]
+        .filter((id) => id !== config.mainAccountId && !withoutRoleB.has(id))
+        .sort();
     const publisher = new AmiPublisher(
         "golden-ami-publisher",
         {
@@ -111,11 +125,14 @@ export function deployGoldenAmiHub(ctx: HubContext): HubPartInputs<"goldenAmi"> 
             parameterPrefix: settings.parameterPrefix,
             targetRoleName: settings.targetRoleName,
             targetAccountIds: [...new Set([...userIds, ...distribution.targetAccountIds])],
-            // Role B by configuration: members with goldenAmi (MemberAccount), declared member-stack accounts, copy targets.
-            roleBAccountIds: [...new Set([...receivingMembers, ...distribution.accountIds, ...distribution.targetAccountIds])]
-                .filter((id) => id !== config.mainAccountId)
-                .sort(),
-            roleBOrganizationalUnitIds: settings.roleStackSet.enabled ? settings.roleStackSet.organizationalUnitIds : [],
+            // Role B by configuration: members with goldenAmi (MemberAccount), declared member-stack accounts, copy targets,
+            // fleet accounts switched on one by one; by OU: the role-B StackSet's OUs and the fleet OUs.
+            roleBAccountIds,
+            roleBOrganizationalUnitIds: [
+                ...(settings.roleStackSet.enabled ? settings.roleStackSet.organizationalUnitIds : []),
+                ...fleet.organizationalUnitIds,
+            ],
+            roleBExcludedAccountIds: [...withoutRoleB],
             sharedOrganizationIds,
             sharedOrganizationalUnits,
             orgReaderRoleArn: sharesWithOrganization ? orgReaderRoleArn : undefined,

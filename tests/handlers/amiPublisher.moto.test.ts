@@ -471,5 +471,25 @@ describe("AMI publisher handler against moto (multi-account)", () => {
                 [management],
             );
         });
+
+        it("skips an account of a role-B OU that is excluded (a fleet account without golden AMIs) instead of failing", async () => {
+            // The fleet OU is a role-B OU (fleet stacks make role B); an excluded fleet account has none (stacks/fleet.ts).
+            process.env.ROLE_B_EXCLUDED_ACCOUNT_IDS = inStackSetOu;
+            proxy.missingRoles.add(roleB(inStackSetOu));
+            try {
+                const summary = await handler(snsEvent(oneRegionImage({ organizationArns: [organizationArn] })));
+                assert.deepEqual(summary, summaryOf({ written: 1, skipped: 3 }));
+                const reasons = Object.fromEntries(
+                    logLines.filter((line) => line.outcome === "skipped").map((line) => [line.account, String(line.reason)]),
+                );
+                assert.match(
+                    reasons[inStackSetOu],
+                    /excluded from role B: a fleet account excluded from the fleet or with golden AMIs switched off/,
+                );
+                assert.equal(await valueIn(inStackSetOu, "us-east-1"), undefined);
+            } finally {
+                delete process.env.ROLE_B_EXCLUDED_ACCOUNT_IDS;
+            }
+        });
     });
 });

@@ -99,7 +99,9 @@ describe("fleet policies (Pulumi.main-fleet.yaml)", () => {
         assert.equal(role.Properties.RoleName, roleName);
         assert.deepEqual(role.Properties.ManagedPolicyArns, managedPolicies);
         assert.equal(role.Properties.MaxSessionDuration, 3600);
-        assert.equal(typeof role.Properties.Description, "string");
+        // Both descriptions say what the role and the stack set are for, as the console shows them.
+        assert.match(String(role.Properties.Description), /^Pulumi Deployments of this account's own fleet stack/);
+        assert.match(String((withProvider as { Description?: string }).Description), /^multi-account-ops fleet: .*Pulumi Deployments/);
         // Pseudo parameters in Fn::Sub: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html
         const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
         assert.ok(trust.includes('{"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/api.pulumi.com/oidc"}'), trust);

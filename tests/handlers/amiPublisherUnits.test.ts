@@ -78,6 +78,7 @@ describe("AMI publisher: message, targets and settings", () => {
                     ORG_READER_ROLE_ARN: "reader",
                     ROLE_B_ACCOUNT_IDS: "222222222222,12",
                     ROLE_B_OU_IDS: "r-ab12",
+                    ROLE_B_EXCLUDED_ACCOUNT_IDS: "333333333333,ou-ab12-cdef3456",
                     VERSION_WAIT_SECONDS: "0",
                 }),
             new RegExp(
@@ -87,6 +88,7 @@ describe("AMI publisher: message, targets and settings", () => {
                     'MAX_CONCURRENCY "0" is not a whole number from 1 to 100',
                     'ROLE_B_ACCOUNT_IDS item "12" is not a 12-digit account ID',
                     'ROLE_B_OU_IDS item "r-ab12" is not an OU ID',
+                    'ROLE_B_EXCLUDED_ACCOUNT_IDS item "ou-ab12-cdef3456" is not a 12-digit account ID',
                     'VERSION_WAIT_SECONDS "0" is not a number of seconds from 1 to 600',
                 ].join(".*"),
             ),
@@ -102,6 +104,7 @@ describe("AMI publisher: message, targets and settings", () => {
             maxConcurrency: 10,
             roleBAccountIds: [],
             roleBOrganizationalUnitIds: [],
+            roleBExcludedAccountIds: [],
             versionWaitSeconds: 60,
         });
     });
